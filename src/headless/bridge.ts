@@ -1,0 +1,57 @@
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import type { BridgeServerFrame } from '../shared/transport';
+import type { Engine } from '../main/engine/engine';
+
+const callFrame = z.object({ kind: z.literal('call'), id: z.number().int().nonnegative(), name: z.string().max(100), args: z.unknown() });
+
+/** A client that lets this much pile up is not reading; it is dropped and resyncs from a snapshot. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Serves one browser connection: snapshot first, then every delta batch; calls are routed to
+ * the engine and always answered. The same names as the Electron IPC channels travel here.
+ */
+export function attachBridgeClient(engine: Engine, ws: WebSocket, log: (line: string) => void): void {
+  const send = (frame: BridgeServerFrame) => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.close(1013, 'client too slow; reconnect for a fresh snapshot');
+      return;
+    }
+    ws.send(JSON.stringify(frame));
+  };
+
+  // Subscribe before taking the snapshot so no batch can fall between them; the client drops
+  // batches whose seq the snapshot already covers.
+  const subscription = engine.onEvent((event) => send({ kind: 'event', event }));
+  send({ kind: 'event', event: { type: 'snapshot', snapshot: engine.snapshot() } });
+
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) {
+      ws.close(1003, 'binary frames are not part of the bridge protocol');
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      log('bridge: dropped a frame that is not JSON');
+      return;
+    }
+    const parsed = callFrame.safeParse(json);
+    if (!parsed.success) {
+      const id = (json as { id?: unknown } | null)?.id;
+      if (typeof id === 'number') {
+        send({ kind: 'result', id, result: { ok: false, error: { code: 'bad_request', message: `bridge frame is not a call: ${z.prettifyError(parsed.error)}` } } });
+      } else {
+        log('bridge: dropped a frame that is not a call');
+      }
+      return;
+    }
+    const { id, name, args } = parsed.data;
+    void engine.call(name, args).then((result) => send({ kind: 'result', id, result }));
+  });
+  ws.on('close', () => subscription.dispose());
+  ws.on('error', () => subscription.dispose());
+}

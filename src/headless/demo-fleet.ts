@@ -1,0 +1,43 @@
+import type { SimServer } from '../../sim/src';
+import { startFleet, txt2imgWorkflow } from '../../sim/src';
+
+export interface DemoFleet {
+  servers: SimServer[];
+  close(): Promise<void>;
+}
+
+/**
+ * M3: three simulated ComfyUI servers of different speeds with a trickle of txt2img jobs, so a
+ * newcomer sees queues move. The load goes straight to the simulators (as another client of the
+ * fleet would) and keeps each queue short; it stops when the demo closes.
+ */
+export async function startDemoFleet(log: (line: string) => void): Promise<DemoFleet> {
+  const servers = await startFleet({ count: 3, speeds: [1, 2, 4] });
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let seed = 1;
+
+  const tick = async () => {
+    if (stopped) return;
+    const target = servers[Math.floor(Math.random() * servers.length)];
+    if (target && target.queueDepth().pending < 3) {
+      const prompt = txt2imgWorkflow({ seed: seed++, steps: 10 + Math.floor(Math.random() * 20) });
+      await fetch(`${target.url}/prompt`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt }),
+      }).catch((err: unknown) => log(`demo: could not queue on ${target.name}: ${String(err)}`));
+    }
+    if (!stopped) timer = setTimeout(() => void tick(), 700 + Math.random() * 1500);
+  };
+  void tick();
+
+  return {
+    servers,
+    close: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { CloseKind } from '../../../shared/fleet';
+
+/** F3: the close codes an operator needs to tell apart. */
+export function classifyClose(code: number): CloseKind {
+  switch (code) {
+    case 1000:
+      return 'normal';
+    case 1001:
+      return 'going_away';
+    case 1006:
+      return 'abnormal';
+    case 1011:
+      return 'server_error';
+    default:
+      return 'other';
+  }
+}
+
+/** A close the server did not intend: the socket died under us (crash, network, kill). */
+export function isAbnormalClose(kind: CloseKind): boolean {
+  return kind === 'abnormal' || kind === 'server_error';
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import type { HttpCallOptions } from './http-json';
+import { callJson } from './http-json';
+
+/** `GET /queue` items are raw 5-tuples; only the count matters for depth, so items stay opaque. */
+const queueResponse = z.object({
+  queue_running: z.array(z.array(z.unknown())),
+  queue_pending: z.array(z.array(z.unknown())),
+});
+
+export interface QueueCounts {
+  running: number;
+  pending: number;
+}
+
+export async function getQueueCounts(baseUrl: string, opts: HttpCallOptions): Promise<QueueCounts> {
+  const q = await callJson(baseUrl, '/queue', queueResponse, opts);
+  return { running: q.queue_running.length, pending: q.queue_pending.length };
+}

@@ -1,0 +1,51 @@
+import type { DeltaBatch, FleetDelta } from '../../../shared/fleet';
+import type { Clock, TimerHandle } from './clock';
+import type { Disposable } from './disposable';
+import { Emitter } from './emitter';
+
+/**
+ * Coalesces fleet deltas so the renderer gets at most one batch per interval, with only the
+ * latest state of each server in it (50 servers updating twice a second stay cheap, P5).
+ */
+export class DeltaBatcher implements Disposable {
+  private pending = new Map<string, FleetDelta>();
+  private timer: TimerHandle | null = null;
+  private seqValue = 0;
+  private readonly onBatchEmitter = new Emitter<DeltaBatch>();
+  readonly onBatch = this.onBatchEmitter.event;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly intervalMs = 50,
+  ) {}
+
+  /** Seq of the last batch sent. */
+  get seq(): number {
+    return this.seqValue;
+  }
+
+  push(delta: FleetDelta): void {
+    const key = delta.type === 'server.upsert' ? delta.server.id : delta.id;
+    // Re-insert so the batch keeps the order in which servers last changed.
+    this.pending.delete(key);
+    this.pending.set(key, delta);
+    this.timer ??= this.clock.setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  flush(): void {
+    if (this.timer) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.size === 0) return;
+    const deltas = [...this.pending.values()];
+    this.pending.clear();
+    this.seqValue++;
+    this.onBatchEmitter.fire({ seq: this.seqValue, at: this.clock.now(), deltas });
+  }
+
+  dispose(): void {
+    if (this.timer) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.pending.clear();
+    this.onBatchEmitter.dispose();
+  }
+}
