@@ -8,7 +8,7 @@ export default defineConfig({
   outputDir: 'e2e/output/results',
   timeout: 60_000,
   workers: 1,
-  reporter: [['list']],
+  reporter: [['list'], ['./e2e/summary-reporter.ts']],
   use: {
     browserName: 'chromium',
     launchOptions: {

@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Tests open real sockets on 127.0.0.1; two cores, so keep parallelism modest.
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });

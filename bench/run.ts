@@ -1,0 +1,42 @@
+/**
+ * `npm run bench -- pN`: runs benchmark PN of PRODUCT.md and ends with one line `pN key=value …`.
+ * Benchmarks print figures and ratios; they never assert timings.
+ */
+import { runP7 } from './p7-death-detection';
+
+interface Benchmark {
+  title: string;
+  run?: () => Promise<Record<string, string | number>>;
+  /** Why it cannot run yet. */
+  pending?: string;
+}
+
+const benchmarks: Record<string, Benchmark> = {
+  p1: { title: 'dispatch throughput, engine vs bare client', pending: 'needs the dispatcher (issue 5)' },
+  p2: { title: '100 simultaneous tasks on 3 equal servers', pending: 'needs the dispatcher and balancer (issue 5)' },
+  p3: { title: 'mixed-speed fleet, Poisson arrivals at 80 % load', pending: 'needs the balancer (issue 5)' },
+  p4: { title: 'store: 100 000 tasks, 50 concurrent writers', pending: 'needs the task ledger (issue 4)' },
+  p5: { title: 'renderer: 50 servers at 2 updates/s, 10 000 tasks', pending: 'needs the task table of the console (issue 6)' },
+  p6: { title: 'engine memory with 100 000 stored tasks', pending: 'needs the task ledger (issue 4)' },
+  p7: { title: 'server death → detected (socket level until health states land)', run: runP7 },
+};
+
+async function main(): Promise<void> {
+  const id = (process.argv[2] ?? '').toLowerCase();
+  const bench = benchmarks[id];
+  if (!bench) {
+    console.error(`usage: npm run bench -- pN\n${Object.entries(benchmarks).map(([k, b]) => `  ${k}  ${b.title}${b.pending ? ` (not yet: ${b.pending})` : ''}`).join('\n')}`);
+    process.exit(2);
+  }
+  if (!bench.run) {
+    console.error(`${id}: ${bench.title} — not yet: ${bench.pending}`);
+    console.log(`${id} status=not_implemented`);
+    process.exit(2);
+  }
+  console.error(`${id}: ${bench.title}`);
+  const figures = await bench.run();
+  console.log(`${id} ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  process.exit(0);
+}
+
+void main();
