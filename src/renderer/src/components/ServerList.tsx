@@ -1,0 +1,21 @@
+import { useFleetStore } from '../store/fleet/store';
+import { selectEngineOpen } from '../store/fleet/slices/engine/selectors';
+import { selectServerIds, selectSyncState } from '../store/fleet/slices/servers/selectors';
+import { EmptyState } from './EmptyState';
+import { ServerCard } from './ServerCard';
+
+/** Re-renders only when servers are added, removed or reordered; cards follow their own server. */
+export function ServerList() {
+  const ids = useFleetStore(selectServerIds);
+  const sync = useFleetStore(selectSyncState);
+  const engineOpen = useFleetStore(selectEngineOpen);
+  if (sync === 'waiting' || ids.length === 0) return <EmptyState waiting={sync === 'waiting'} />;
+  return (
+    // Dimmed while the engine link is down: the figures are the last ones known, not live.
+    <section className={engineOpen ? 'server-grid' : 'server-grid stale'} aria-label="Servers" data-testid="server-list">
+      {ids.map((id) => (
+        <ServerCard key={id} id={id} />
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,22 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiContext } from './components/api-context';
+import { App } from './App';
+import { fleetStore } from './store/fleet/store';
+import { connectStore } from './sync/connect-store';
+import { createHostApi } from './transport/create-host-api';
+import './app.css';
+
+const { api, connection } = createHostApi(window);
+// Outside React on purpose: the engine stream must not restart with StrictMode's double effects.
+connectStore(api, connection, fleetStore);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element to render ComfyFleet into.');
+createRoot(root).render(
+  <StrictMode>
+    <ApiContext value={api}>
+      <App />
+    </ApiContext>
+  </StrictMode>,
+);
