@@ -7,6 +7,7 @@ const callFrame = z.object({ kind: z.literal('call'), id: z.number().int().nonne
 
 /** A client that lets this much pile up is not reading; it is dropped and resyncs from a snapshot. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const HEARTBEAT_MS = 15_000;
 
 /**
  * Serves one browser connection: snapshot first, then every delta batch; calls are routed to
@@ -52,6 +53,23 @@ export function attachBridgeClient(engine: Engine, ws: WebSocket, log: (line: st
     const { id, name, args } = parsed.data;
     void engine.call(name, args).then((result) => send({ kind: 'result', id, result }));
   });
-  ws.on('close', () => subscription.dispose());
-  ws.on('error', () => subscription.dispose());
+  // A browser that vanished without a close (sleep, network) answers no ping; drop it so its
+  // subscription does not pile up frames forever.
+  let alive = true;
+  ws.on('pong', () => (alive = true));
+  const heartbeat = setInterval(() => {
+    if (!alive) {
+      ws.terminate();
+      return;
+    }
+    alive = false;
+    ws.ping();
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  const end = () => {
+    clearInterval(heartbeat);
+    subscription.dispose();
+  };
+  ws.on('close', end);
+  ws.on('error', end);
 }
