@@ -44,6 +44,7 @@ export class ServerSession implements Disposable {
   private socket: WebSocket | null = null;
   private reconnectTimer: TimerHandle | null = null;
   private handshakeTimer: TimerHandle | null = null;
+  private uptimeTimer: TimerHandle | null = null;
   private disposed = false;
   private view: SocketView;
 
@@ -104,6 +105,11 @@ export class ServerSession implements Disposable {
       this.clearHandshakeTimer();
       this.counters.connects++;
       this.update({ state: 'open', connectedAt: clock.now() });
+      // Only a connection that stays up resets the backoff; a flapping server keeps backing off.
+      this.uptimeTimer = clock.setTimeout(() => {
+        this.uptimeTimer = null;
+        this.update({ reconnectAttempt: 0 });
+      }, this.opts.minUptimeMs);
     });
     ws.on('message', (data, isBinary) => {
       this.counters.framesReceived++;
@@ -136,12 +142,11 @@ export class ServerSession implements Disposable {
 
   private handleClose(ws: WebSocket, code: number, reason: string): void {
     if (this.socket !== ws) return;
-    this.clearHandshakeTimer();
+    this.clearTimers();
     this.socket = null;
     const { clock } = this.options;
     const now = clock.now();
-    const uptime = this.view.connectedAt === null ? 0 : now - this.view.connectedAt;
-    const attempt = uptime >= this.opts.minUptimeMs ? 0 : this.view.reconnectAttempt + 1;
+    const attempt = this.view.reconnectAttempt + 1;
     const lastClose: SocketClose = {
       code,
       kind: classifyClose(code),
@@ -152,7 +157,7 @@ export class ServerSession implements Disposable {
       this.update({ state: 'closed', connectedAt: null, lastClose, nextAttemptAt: null });
       return;
     }
-    const delay = reconnectDelay(attempt === 0 ? 0 : attempt - 1, this.opts, this.options.random);
+    const delay = reconnectDelay(attempt - 1, this.opts, this.options.random);
     this.reconnectTimer = clock.setTimeout(() => this.open(), delay);
     this.update({ state: 'closed', connectedAt: null, lastClose, reconnectAttempt: attempt, nextAttemptAt: now + delay });
   }
@@ -160,6 +165,12 @@ export class ServerSession implements Disposable {
   private clearHandshakeTimer(): void {
     if (this.handshakeTimer) this.options.clock.clearTimeout(this.handshakeTimer);
     this.handshakeTimer = null;
+  }
+
+  private clearTimers(): void {
+    this.clearHandshakeTimer();
+    if (this.uptimeTimer) this.options.clock.clearTimeout(this.uptimeTimer);
+    this.uptimeTimer = null;
   }
 
   private update(patch: Partial<SocketView>): void {
@@ -172,7 +183,7 @@ export class ServerSession implements Disposable {
     this.disposed = true;
     if (this.reconnectTimer) this.options.clock.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    this.clearHandshakeTimer();
+    this.clearTimers();
     const ws = this.socket;
     if (ws) {
       if (ws.readyState === WebSocket.OPEN) {
