@@ -6,6 +6,8 @@ export interface FleetOptions {
   count: number;
   /** Server i listens on basePort + i; default: ephemeral ports. */
   basePort?: number;
+  /** Name per server (default `sim-PORT`). */
+  names?: string[];
   /** Speed factor per server (default 1). */
   speeds?: number[];
   host?: string;
@@ -25,6 +27,7 @@ export async function startFleet(o: FleetOptions): Promise<SimServer[]> {
         await startSim({
           port: o.basePort === undefined ? 0 : o.basePort + i,
           host: o.host,
+          name: o.names?.[i],
           speed: o.speeds?.[i] ?? 1,
           models: o.models?.[i],
           latentPreviews: o.latentPreviews,

@@ -12,7 +12,8 @@ export interface DemoFleet {
  * fleet would) and keeps each queue short; it stops when the demo closes.
  */
 export async function startDemoFleet(log: (line: string) => void): Promise<DemoFleet> {
-  const servers = await startFleet({ count: 3, speeds: [1, 2, 4] });
+  const speeds = [1, 2, 4];
+  const servers = await startFleet({ count: 3, speeds, names: speeds.map((s, i) => `demo-gpu-${i + 1} (${s}×)`) });
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let seed = 1;
@@ -20,15 +21,15 @@ export async function startDemoFleet(log: (line: string) => void): Promise<DemoF
   const tick = async () => {
     if (stopped) return;
     const target = servers[Math.floor(Math.random() * servers.length)];
-    if (target && target.queueDepth().pending < 3) {
-      const prompt = txt2imgWorkflow({ seed: seed++, steps: 10 + Math.floor(Math.random() * 20) });
+    if (target && target.queueDepth().pending < 4) {
+      const prompt = txt2imgWorkflow({ seed: seed++, steps: 20 + Math.floor(Math.random() * 20) });
       await fetch(`${target.url}/prompt`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ prompt }),
       }).catch((err: unknown) => log(`demo: could not queue on ${target.name}: ${String(err)}`));
     }
-    if (!stopped) timer = setTimeout(() => void tick(), 700 + Math.random() * 1500);
+    if (!stopped) timer = setTimeout(() => void tick(), 150 + Math.random() * 350);
   };
   void tick();
 
