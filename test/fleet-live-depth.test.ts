@@ -3,6 +3,7 @@ import type { DeltaBatch, ServerView } from '../src/shared/fleet';
 import { Engine } from '../src/main/engine/engine';
 import type { SimServer } from '../sim/src';
 import { modelFreeWorkflow, startSim } from '../sim/src';
+import { until } from './support/until';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -28,14 +29,6 @@ function engineFor(servers: SimServer[]): Engine {
 }
 
 const view = (engine: Engine, name: string): ServerView | undefined => engine.snapshot().servers.find((s) => s.name === name);
-
-async function until(cond: () => boolean, what: string, ms = 8_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 async function queue(server: SimServer, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {

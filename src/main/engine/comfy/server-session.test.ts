@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { SocketView } from '../../../shared/fleet';
 import { systemClock } from '../core/clock';
+import { until } from '../../../../test/support/until';
 import { ServerSession, wsUrl } from './server-session';
 
 const fast = { minDelayMs: 10, maxDelayMs: 40, connectTimeoutMs: 300, minUptimeMs: 10_000 };
@@ -40,20 +41,12 @@ function session(url: string, clientId = 'console-1') {
   return { s, states };
 }
 
-async function until(cond: () => boolean, ms = 5_000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe('server session (one WebSocket per server)', () => {
   it('F3: connects to /ws with the clientId the console owns', async () => {
     const srv = await wsServer();
     const { s, states } = session(srv.url, 'console-abc');
     s.start();
-    await until(() => s.state.state === 'open');
+    await until(() => s.state.state === 'open', `s.state.state === 'open'`);
     expect(srv.paths).toEqual(['/ws?clientId=console-abc']);
     expect(states.map((v) => v.state)).toEqual(['connecting', 'open']);
     expect(wsUrl('https://h:1/base/', 'a b')).toBe('wss://h:1/base/ws?clientId=a%20b');
@@ -64,13 +57,13 @@ describe('server session (one WebSocket per server)', () => {
     const { s } = session(srv.url);
     s.start();
     for (let i = 0; i < 15; i++) {
-      await until(() => s.state.state === 'open' && srv.live.size === 1);
+      await until(() => s.state.state === 'open' && srv.live.size === 1, `s.state.state === 'open' && srv.live.size === 1`);
       for (const ws of srv.live) ws.terminate();
-      await until(() => s.state.state !== 'open');
+      await until(() => s.state.state !== 'open', `s.state.state !== 'open'`);
       expect(s.state.lastClose?.code).toBe(1006);
       expect(s.state.lastClose?.kind).toBe('abnormal');
     }
-    await until(() => s.state.state === 'open');
+    await until(() => s.state.state === 'open', `s.state.state === 'open'`);
     expect(srv.maxLive()).toBe(1);
     expect(s.counters.connects).toBe(16);
     // minUptime was never reached between drops, so the attempt counter (and the backoff) kept growing.
@@ -86,12 +79,12 @@ describe('server session (one WebSocket per server)', () => {
     const srv = await wsServer();
     const { s } = session(srv.url);
     s.start();
-    await until(() => s.state.state === 'open');
+    await until(() => s.state.state === 'open', `s.state.state === 'open'`);
     for (const ws of srv.live) ws.close(code, 'bye now');
-    await until(() => s.state.lastClose !== null);
+    await until(() => s.state.lastClose !== null, 's.state.lastClose !== null');
     expect(s.state.lastClose).toMatchObject({ code, kind, reason: 'bye now' });
     expect(s.state.nextAttemptAt).not.toBeNull();
-    await until(() => s.state.state === 'open');
+    await until(() => s.state.state === 'open', `s.state.state === 'open'`);
   });
 
   it('F3: a server that accepts TCP but never completes the handshake is timed out and retried', async () => {
@@ -104,10 +97,10 @@ describe('server session (one WebSocket per server)', () => {
     const { s, states } = session(`http://127.0.0.1:${(hang.address() as AddressInfo).port}`);
     const started = Date.now();
     s.start();
-    await until(() => s.state.lastClose !== null);
+    await until(() => s.state.lastClose !== null, 's.state.lastClose !== null');
     expect(Date.now() - started).toBeGreaterThanOrEqual(fast.connectTimeoutMs - 20);
     expect(s.state.lastClose).toMatchObject({ code: 1006, kind: 'abnormal', reason: 'connection failed' });
-    await until(() => states.filter((v) => v.state === 'connecting').length >= 2);
+    await until(() => states.filter((v) => v.state === 'connecting').length >= 2, `states.filter((v) => v.state === 'connecting').length >= 2`);
   });
 
   it('F3: a connection that stays up for minUptime resets the backoff', async () => {
@@ -116,13 +109,13 @@ describe('server session (one WebSocket per server)', () => {
     cleanups.push(() => s.dispose());
     s.start();
     for (let i = 0; i < 3; i++) {
-      await until(() => s.state.state === 'open' && srv.live.size === 1);
+      await until(() => s.state.state === 'open' && srv.live.size === 1, `s.state.state === 'open' && srv.live.size === 1`);
       for (const ws of srv.live) ws.terminate();
-      await until(() => s.state.state !== 'open');
+      await until(() => s.state.state !== 'open', `s.state.state !== 'open'`);
     }
     expect(s.state.reconnectAttempt).toBe(3);
-    await until(() => s.state.state === 'open');
-    await until(() => s.state.reconnectAttempt === 0);
+    await until(() => s.state.state === 'open', `s.state.state === 'open'`);
+    await until(() => s.state.reconnectAttempt === 0, 's.state.reconnectAttempt === 0');
   });
 
   it('F3: a refused connection backs off and connects once the server is there', async () => {
@@ -133,11 +126,11 @@ describe('server session (one WebSocket per server)', () => {
     await new Promise((r) => probe.close(r));
     const { s } = session(`http://127.0.0.1:${port}`);
     s.start();
-    await until(() => s.state.reconnectAttempt >= 3);
+    await until(() => s.state.reconnectAttempt >= 3, 's.state.reconnectAttempt >= 3');
     const wss = new WebSocketServer({ port, host: '127.0.0.1' });
     cleanups.push(() => new Promise((r) => wss.close(r)));
     cleanups.push(() => wss.clients.forEach((c) => c.terminate()));
-    await until(() => s.state.state === 'open');
+    await until(() => s.state.state === 'open', `s.state.state === 'open'`);
   });
 
   it('unknown frame types are counted and ignored; invalid ones are reported with the server name', async () => {
@@ -148,14 +141,14 @@ describe('server session (one WebSocket per server)', () => {
     s.onInvalidFrame((m) => invalid.push(m));
     s.onFrame((f) => frames.push(f.type));
     s.start();
-    await until(() => s.state.state === 'open' && srv.live.size === 1);
+    await until(() => s.state.state === 'open' && srv.live.size === 1, `s.state.state === 'open' && srv.live.size === 1`);
     const [ws] = srv.live;
     ws?.send('{"type":"crystools.monitor","data":{}}');
     ws?.send('{"type":"status","data":{}}');
     ws?.send('not json');
     ws?.send(Buffer.from([0, 0, 0, 1, 0, 0, 0, 2]));
     ws?.send('{"type":"status","data":{"status":{"exec_info":{"queue_remaining":2}}}}');
-    await until(() => frames.length === 2);
+    await until(() => frames.length === 2, 'frames.length === 2');
     expect(s.counters).toMatchObject({ unknownFrames: 1, invalidFrames: 2, binaryFrames: 1 });
     expect(invalid[0]).toMatch(/^server "gpu-test" sent an invalid WebSocket frame/);
     expect(s.state.state).toBe('open');
@@ -165,10 +158,10 @@ describe('server session (one WebSocket per server)', () => {
     const srv = await wsServer();
     const { s } = session(srv.url);
     s.start();
-    await until(() => srv.live.size === 1);
+    await until(() => srv.live.size === 1, 'srv.live.size === 1');
     s.dispose();
     s.dispose();
-    await until(() => srv.live.size === 0);
+    await until(() => srv.live.size === 0, 'srv.live.size === 0');
     await new Promise((r) => setTimeout(r, 100));
     expect(srv.paths).toHaveLength(1);
   });
