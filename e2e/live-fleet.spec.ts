@@ -15,8 +15,8 @@ let host: RunningHost;
 const pageErrors: string[] = [];
 
 test.beforeAll(async () => {
-  // KSampler at 60 ms/step: a 20-step job runs for more than a second, long enough to be seen.
-  gpuA = await startSim({ name: 'gpu-a', durations: { KSampler: 60 } });
+  // KSampler at 100 ms/step: a 20-step job runs for two seconds, long enough to be seen on a busy machine.
+  gpuA = await startSim({ name: 'gpu-a', durations: { KSampler: 100 } });
   gpuB = await startSim({ name: 'gpu-b' });
   host = await startHeadlessHost(['--servers', `gpu-a=${gpuA.url},gpu-b=${gpuB.url}`]);
 });
