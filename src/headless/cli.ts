@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
 
   const demo = args.demo ? await startDemoFleet(log) : null;
-  const servers = [...args.servers, ...(demo?.servers.map((s) => ({ name: s.name, url: s.url })) ?? [])];
+  const servers = [...args.servers, ...(demo?.serverInputs ?? [])];
   if (demo) for (const s of demo.servers) log(`demo: simulated ComfyUI "${s.name}" at ${s.url}`);
 
   const engine = new Engine({ servers, log: args.verbose ? log : () => undefined });

@@ -1,8 +1,11 @@
 import type { SimServer } from '../../sim/src';
 import { startFleet, txt2imgWorkflow } from '../../sim/src';
+import type { ServerInput } from '../main/engine/fleet/fleet-monitor';
 
 export interface DemoFleet {
   servers: SimServer[];
+  /** The simulated servers as the engine takes them. */
+  serverInputs: ServerInput[];
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function startDemoFleet(log: (line: string) => void): Promise<DemoF
 
   return {
     servers,
+    serverInputs: servers.map((s) => ({ name: s.name, url: s.url })),
     close: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);

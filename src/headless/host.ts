@@ -36,13 +36,13 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
   if (!LOOPBACK.has(opts.host) && !opts.token) {
     throw new HostConfigError(`binding to ${opts.host} exposes the console beyond this machine; give --token T (or bind to 127.0.0.1)`);
   }
-  let port = opts.port;
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${hostForUrl(opts.host)}:${port}`]);
+  // Filled in once the port is known; no request is handled before that.
+  const allowedHosts = new Set<string>();
 
   // DNS rebinding: a page from another site that resolves to 127.0.0.1 still sends its own Host.
   // A console bound beyond loopback is reached by names we cannot know; its token guards it.
   const loopbackOnly = LOOPBACK.has(opts.host);
-  const hostAllowed = (req: IncomingMessage) => !loopbackOnly || allowedHosts().has(req.headers.host ?? '');
+  const hostAllowed = (req: IncomingMessage) => !loopbackOnly || allowedHosts.has(req.headers.host ?? '');
   const originAllowed = (req: IncomingMessage) => {
     const origin = req.headers.origin;
     if (origin === undefined) return true; // not a browser: scripts, tests, curl
@@ -94,7 +94,8 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
       resolve();
     });
   });
-  port = (server.address() as AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
+  for (const h of ['127.0.0.1', 'localhost', '[::1]', hostForUrl(opts.host)]) allowedHosts.add(`${h}:${port}`);
   const url = `http://${hostForUrl(opts.host)}:${port}/${opts.token ? `#token=${encodeURIComponent(opts.token)}` : ''}`;
 
   let closing: Promise<void> | null = null;

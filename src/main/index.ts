@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
   const demo = args.demo ? await startDemoFleet(console.log) : null;
-  const servers = [...args.servers, ...(demo?.servers.map((s) => ({ name: s.name, url: s.url })) ?? [])];
+  const servers = [...args.servers, ...(demo?.serverInputs ?? [])];
   const engine = new Engine({ servers, log: args.verbose ? console.log : () => undefined });
 
   const devUrl = process.env['ELECTRON_RENDERER_URL'];
@@ -56,8 +56,7 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => {
     wiring.dispose();
     engine.dispose();
-    void demo?.close().finally(() => app.quit());
-    if (!demo) app.quit();
+    void (demo?.close() ?? Promise.resolve()).finally(() => app.quit());
   });
 }
 

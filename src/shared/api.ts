@@ -43,5 +43,3 @@ export interface FleetApi {
    */
   subscribe(listener: (event: HostEvent) => void): () => void;
 }
-
-export const COMMAND_NAMES: readonly CommandName[] = ['fleet.snapshot', 'servers.add', 'servers.remove'];

@@ -15,8 +15,3 @@ export function classifyClose(code: number): CloseKind {
       return 'other';
   }
 }
-
-/** A close the server did not intend: the socket died under us (crash, network, kill). */
-export function isAbnormalClose(kind: CloseKind): boolean {
-  return kind === 'abnormal' || kind === 'server_error';
-}

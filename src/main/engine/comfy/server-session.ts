@@ -76,11 +76,6 @@ export class ServerSession implements Disposable {
     return this.view;
   }
 
-  /** True while a socket object exists, open or not; used by tests to prove there is at most one. */
-  get hasSocket(): boolean {
-    return this.socket !== null;
-  }
-
   start(): void {
     if (this.disposed || this.socket || this.reconnectTimer) return;
     this.open();

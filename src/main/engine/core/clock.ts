@@ -1,14 +1,6 @@
-/**
- * Time, timers and randomness come in through this port so tests can drive them
- * (Temporal's lesson: pass time in, don't patch it).
- */
-export type TimerHandle = { readonly __timer: unique symbol };
+import type { Clock, TimerHandle } from '../../../shared/clock';
 
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
+export type { Clock, TimerHandle } from '../../../shared/clock';
 
 /** Returns a float in [0, 1). */
 export type Random = () => number;
@@ -21,7 +13,9 @@ export const systemClock: Clock = {
     t.unref?.();
     return t as unknown as TimerHandle;
   },
-  clearTimeout: (handle) => clearTimeout(handle as unknown as NodeJS.Timeout),
+  clearTimeout: (handle) => {
+    if (handle) clearTimeout(handle as unknown as NodeJS.Timeout);
+  },
 };
 
 export const systemRandom: Random = Math.random;

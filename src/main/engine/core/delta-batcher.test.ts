@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeltaBatch, ServerView } from '../../../shared/fleet';
 import { DeltaBatcher } from './delta-batcher';
-import { ManualClock } from './manual-clock';
+import { ManualClock } from '../../../../test/support/manual-clock';
 
 const server = (id: string, total: number): ServerView => ({
   id,

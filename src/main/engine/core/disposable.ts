@@ -18,10 +18,6 @@ export class DisposableStore implements Disposable {
   private readonly items = new Set<Disposable>();
   private disposed = false;
 
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
   add<T extends Disposable>(item: T): T {
     if (this.disposed) item.dispose();
     else this.items.add(item);

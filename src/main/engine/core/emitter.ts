@@ -25,10 +25,6 @@ export class Emitter<T> implements Disposable {
     }
   }
 
-  get size(): number {
-    return this.listeners.size;
-  }
-
   dispose(): void {
     this.listeners.clear();
   }

@@ -52,10 +52,6 @@ export class FleetMonitor implements Disposable {
     return [...this.entries.values()].map((e) => e.view);
   }
 
-  get(id: ServerId): ServerView | undefined {
-    return this.entries.get(id)?.view;
-  }
-
   add(input: ServerInput): ServerView {
     const url = normaliseServerUrl(input.url);
     const name = input.name?.trim() || defaultServerName(url);

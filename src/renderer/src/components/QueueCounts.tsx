@@ -6,18 +6,8 @@ const SOURCE: Record<QueueDepth['source'], string> = { ws: 'socket', probe: 'pro
 export function QueueCounts({ queue }: { queue: QueueDepth | null }) {
   return (
     <div className="counts">
-      <div className="count">
-        <span className="count-value" data-testid="running">
-          {queue ? queue.running : '—'}
-        </span>
-        <span className="count-label">running</span>
-      </div>
-      <div className="count">
-        <span className="count-value" data-testid="pending">
-          {queue ? queue.pending : '—'}
-        </span>
-        <span className="count-label">pending</span>
-      </div>
+      <Count label="running" value={queue?.running} />
+      <Count label="pending" value={queue?.pending} />
       <div className="count-meta">
         {queue ? (
           <>
@@ -29,6 +19,18 @@ export function QueueCounts({ queue }: { queue: QueueDepth | null }) {
           'no queue data yet'
         )}
       </div>
+    </div>
+  );
+}
+
+/** One big number; its test id is its label, and its text is only the number (e2e reads it). */
+function Count({ label, value }: { label: 'running' | 'pending'; value: number | undefined }) {
+  return (
+    <div className="count">
+      <span className="count-value" data-testid={label}>
+        {value ?? '—'}
+      </span>
+      <span className="count-label">{label}</span>
     </div>
   );
 }

@@ -3,7 +3,7 @@ import type { CommandArgs, CommandName, FleetApi, Result } from '../../../shared
 import type { HostEvent } from '../../../shared/fleet';
 import { createFleetStore } from '../store/fleet/store';
 import { deltasEvent, removed, server, snapshot, snapshotEvent } from '../testing/fixtures';
-import { ManualScheduler } from '../testing/manual-scheduler';
+import { ManualClock } from '../../../../test/support/manual-clock';
 import { staticConnection, type ConnectionSource, type EngineConnection } from '../transport/connection';
 
 import { connectStore } from './connect-store';
@@ -68,7 +68,7 @@ describe('connectStore', () => {
   it('asks again after a failed resync call', async () => {
     const store = createFleetStore();
     const fake = fakeApi();
-    const scheduler = new ManualScheduler();
+    const scheduler = new ManualClock();
     connectStore(fake.api, open, store, { scheduler, resyncRetryMs: 1000 });
     fake.emit(snapshotEvent(1, []));
     fake.emit(deltasEvent(3));

@@ -1,3 +1,4 @@
+import type { TimerHandle } from '../../../shared/clock';
 import type { FleetApi } from '../../../shared/api';
 import type { HostEvent } from '../../../shared/fleet';
 import type { ConnectionSource, EngineConnection } from '../transport/connection';
@@ -24,7 +25,7 @@ export function connectStore(api: FleetApi, connection: ConnectionSource, store:
   const resyncRetryMs = options.resyncRetryMs ?? 1000;
   let stopped = false;
   let resyncInFlight = false;
-  let retry: unknown;
+  let retry: TimerHandle | undefined;
 
   const resyncIfNeeded = (): void => {
     if (stopped || resyncInFlight || store.getState().sync !== 'resyncing') return;

@@ -3,7 +3,7 @@ import type { Result } from '../../../shared/api';
 import type { HostEvent } from '../../../shared/fleet';
 import type { PreloadBridge } from '../../../shared/transport';
 import { deltasEvent, server, snapshot } from '../testing/fixtures';
-import { ManualScheduler } from '../testing/manual-scheduler';
+import { ManualClock } from '../../../../test/support/manual-clock';
 import { createElectronApi } from './electron-api';
 
 /** A preload bridge whose snapshot answers the test releases by hand. */
@@ -57,7 +57,7 @@ describe('createElectronApi', () => {
 
   it('retries the snapshot with backoff when the engine answers with an error', async () => {
     const fake = fakeBridge();
-    const scheduler = new ManualScheduler();
+    const scheduler = new ManualClock();
     const got: HostEvent[] = [];
     createElectronApi(fake.bridge, { scheduler, random: () => 0 }).subscribe((e) => got.push(e));
     await fake.answer({ ok: false, error: { code: 'internal', message: 'store busy' } });

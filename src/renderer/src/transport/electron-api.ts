@@ -1,3 +1,4 @@
+import type { TimerHandle } from '../../../shared/clock';
 import type { CommandArgs, CommandName, CommandResult, FleetApi, Result } from '../../../shared/api';
 import type { PreloadBridge } from '../../../shared/transport';
 import { backoffDelay } from './backoff';
@@ -32,7 +33,7 @@ export function createElectronApi(bridge: PreloadBridge, options: ElectronApiOpt
   const subscribe: FleetApi['subscribe'] = (listener) => {
     const primed = createPrimedListener(listener);
     let stopped = false;
-    let retry: unknown;
+    let retry: TimerHandle | undefined;
     const stopListening = bridge.onEvent((event) => {
       if (!stopped) primed.push(event);
     });

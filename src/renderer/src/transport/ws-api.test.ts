@@ -3,14 +3,14 @@ import type { HostEvent } from '../../../shared/fleet';
 import type { BridgeCall } from '../../../shared/transport';
 import { fakeSockets } from '../testing/fake-bridge-socket';
 import { deltasEvent, server, snapshot, snapshotEvent } from '../testing/fixtures';
-import { ManualScheduler } from '../testing/manual-scheduler';
+import { ManualClock } from '../../../../test/support/manual-clock';
 import type { EngineConnection } from './connection';
 import { createWsFleetApi } from './ws-api';
 
 const URL = 'ws://127.0.0.1:8787/bridge';
 
 function setup() {
-  const scheduler = new ManualScheduler();
+  const scheduler = new ManualClock();
   const net = fakeSockets();
   const api = createWsFleetApi({ url: URL, openSocket: net.open, scheduler, random: () => 0 });
   const states: EngineConnection[] = [];

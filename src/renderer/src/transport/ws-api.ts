@@ -1,3 +1,4 @@
+import type { TimerHandle } from '../../../shared/clock';
 import type { CommandArgs, CommandName, CommandResult, FleetApi, Result } from '../../../shared/api';
 import type { BridgeCall } from '../../../shared/transport';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
@@ -50,8 +51,8 @@ export function createWsFleetApi(options: WsApiOptions): WsFleetApi {
   let snapshotSeen = false;
   let attempt = 0;
   let nextId = 1;
-  let connectTimer: unknown;
-  let retryTimer: unknown;
+  let connectTimer: TimerHandle | undefined;
+  let retryTimer: TimerHandle | undefined;
   let disposed = false;
 
   const setConnection = (next: EngineConnection): void => {

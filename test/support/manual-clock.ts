@@ -1,6 +1,6 @@
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../src/shared/clock';
 
-/** A clock that moves only when told to: for tests and simulations of the engine's timers. */
+/** A clock that moves only when told to: for tests of the engine's and the renderer's timers. */
 export class ManualClock implements Clock {
   private current: number;
   private nextId = 1;
@@ -20,8 +20,8 @@ export class ManualClock implements Clock {
     return id as unknown as TimerHandle;
   }
 
-  clearTimeout(handle: TimerHandle): void {
-    this.timers.delete(handle as unknown as number);
+  clearTimeout(handle: TimerHandle | null | undefined): void {
+    if (handle) this.timers.delete(handle as unknown as number);
   }
 
   get pendingTimers(): number {
