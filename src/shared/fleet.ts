@@ -5,6 +5,24 @@
 
 export type ServerId = string;
 
+/** What an operator configures about a server (F1); persisted by the server registry. */
+export interface ServerConfig {
+  id: ServerId;
+  /** Unique in the fleet; how messages and logs name the server. */
+  name: string;
+  /** http(s) base URL without a trailing slash. */
+  url: string;
+  /** A disabled server gets no tasks and is not probed or connected. */
+  enabled: boolean;
+  /** A drained server gets no new tasks but finishes what it has. */
+  drained: boolean;
+  /** Tasks of ours allowed on the server at once (default 2: one running, one waiting there). */
+  maxInFlight: number;
+  tags: string[];
+  /** Epoch ms. */
+  addedAt: number;
+}
+
 /** State of the console's one WebSocket to a server (F3). */
 export type SocketState = 'connecting' | 'open' | 'closed';
 
