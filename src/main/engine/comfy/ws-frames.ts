@@ -26,17 +26,76 @@ const progressFrame = z.object({
   data: z.looseObject({ value: z.number(), max: z.number(), prompt_id: z.string().optional(), node: z.string().nullable().optional() }),
 });
 
+const promptData = { prompt_id: z.string(), timestamp: z.number().optional() };
+const nodeIds = z.array(z.string());
+
+const executionCachedFrame = z.object({
+  type: z.literal('execution_cached'),
+  data: z.looseObject({ ...promptData, nodes: nodeIds }),
+});
+
+/** Also the "Execution Blocked" variant: `exception_type: "ExecutionBlocked"`, empty traceback. */
+const executionErrorFrame = z.object({
+  type: z.literal('execution_error'),
+  data: z.looseObject({
+    ...promptData,
+    node_id: z.string(),
+    node_type: z.string(),
+    exception_message: z.string(),
+    exception_type: z.string(),
+    executed: nodeIds.optional(),
+    traceback: z.array(z.string()).optional(),
+  }),
+});
+
+const executionInterruptedFrame = z.object({
+  type: z.literal('execution_interrupted'),
+  data: z.looseObject({ ...promptData, node_id: z.string(), node_type: z.string(), executed: nodeIds.optional() }),
+});
+
+/** Every non-pending node of the job (since 2025-07). `state` is running | finished | error today; other values pass. */
+const progressStateFrame = z.object({
+  type: z.literal('progress_state'),
+  data: z.looseObject({
+    prompt_id: z.string(),
+    nodes: z.record(
+      z.string(),
+      z.looseObject({
+        value: z.number(),
+        max: z.number(),
+        state: z.string(),
+        node_id: z.string(),
+        prompt_id: z.string().optional(),
+        display_node_id: z.string().nullish(),
+        parent_node_id: z.string().nullish(),
+        real_node_id: z.string().nullish(),
+      }),
+    ),
+  }),
+});
+
+/** Only for nodes with UI output; `output` holds the same UI dict as history's `outputs[node]`. */
+const executedFrame = z.object({
+  type: z.literal('executed'),
+  data: z.looseObject({
+    node: z.string(),
+    display_node: z.string().optional(),
+    output: z.record(z.string(), z.unknown()).nullable(),
+    prompt_id: z.string(),
+  }),
+});
+
 export const knownFrame = z.discriminatedUnion('type', [
   statusFrame,
   executingFrame,
   progressFrame,
   promptEvent('execution_start'),
-  promptEvent('execution_cached'),
+  executionCachedFrame,
   promptEvent('execution_success'),
-  promptEvent('execution_error'),
-  promptEvent('execution_interrupted'),
-  promptEvent('progress_state'),
-  promptEvent('executed'),
+  executionErrorFrame,
+  executionInterruptedFrame,
+  progressStateFrame,
+  executedFrame,
 ]);
 
 export type KnownFrame = z.infer<typeof knownFrame>;
