@@ -16,7 +16,7 @@ async function sim(name: string): Promise<SimServer> {
   return s;
 }
 
-function engineFor(servers: SimServer[]): Engine {
+async function engineFor(servers: SimServer[]): Promise<Engine> {
   const engine = new Engine({
     servers: servers.map((s) => ({ name: s.name, url: s.url })),
     clientId: 'console-test',
@@ -25,6 +25,7 @@ function engineFor(servers: SimServer[]): Engine {
     log: () => undefined,
   });
   cleanups.push(() => engine.dispose());
+  await engine.ready;
   return engine;
 }
 
@@ -40,7 +41,7 @@ async function queue(server: SimServer, n: number): Promise<void> {
 describe('live queue depth per server (first slice)', () => {
   it('F3: the engine holds exactly one WebSocket per server, with the clientId it owns', async () => {
     const [a, b] = [await sim('gpu-a'), await sim('gpu-b')];
-    const engine = engineFor([a, b]);
+    const engine = await engineFor([a, b]);
     await until(() => engine.snapshot().servers.every((s) => s.socket.state === 'open'), 'both sockets open');
     expect(a.wsClientCount()).toBe(1);
     expect(b.wsClientCount()).toBe(1);
@@ -49,7 +50,7 @@ describe('live queue depth per server (first slice)', () => {
 
   it('F3: queue depth follows status frames and the running/pending split follows GET /queue', async () => {
     const [a, b] = [await sim('gpu-a'), await sim('gpu-b')];
-    const engine = engineFor([a, b]);
+    const engine = await engineFor([a, b]);
     await until(() => view(engine, 'gpu-a')?.queue?.total === 0 && view(engine, 'gpu-b')?.queue?.total === 0, 'initial depth 0');
 
     a.pauseWorker();
@@ -66,7 +67,7 @@ describe('live queue depth per server (first slice)', () => {
 
   it('F3, E3: a crashed server shows an abnormal close and comes back with the right depth when it returns', async () => {
     const a = await sim('gpu-a');
-    const engine = engineFor([a]);
+    const engine = await engineFor([a]);
     await until(() => view(engine, 'gpu-a')?.socket.state === 'open', 'open');
     a.inject({ kind: 'crash' });
     await until(() => view(engine, 'gpu-a')?.socket.lastClose?.kind === 'abnormal', 'abnormal close seen');
@@ -84,7 +85,7 @@ describe('live queue depth per server (first slice)', () => {
 
   it('F1: servers can be added and removed through commands; a bad URL is refused with a clear error', async () => {
     const [a, b] = [await sim('gpu-a'), await sim('gpu-b')];
-    const engine = engineFor([a]);
+    const engine = await engineFor([a]);
     const batches: DeltaBatch[] = [];
     engine.onEvent((e) => {
       if (e.type === 'deltas') batches.push(e.batch);

@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const servers = [...args.servers, ...(demo?.serverInputs ?? [])];
   if (demo) for (const s of demo.servers) log(`demo: simulated ComfyUI "${s.name}" at ${s.url}`);
 
-  const engine = new Engine({ servers, log: args.verbose ? log : () => undefined });
+  const engine = new Engine({ servers, log, verbose: args.verbose });
+  await engine.ready;
   const host = await startHeadlessHost({
     engine,
     host: args.host,

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
 
   const demo = args.demo ? await startDemoFleet(console.log) : null;
   const servers = [...args.servers, ...(demo?.serverInputs ?? [])];
-  const engine = new Engine({ servers, log: args.verbose ? console.log : () => undefined });
+  const engine = new Engine({ servers, log: console.log, verbose: args.verbose });
+  await engine.ready;
 
   const devUrl = process.env['ELECTRON_RENDERER_URL'];
   const indexFile = join(__dirname, '../renderer/index.html');

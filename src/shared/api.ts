@@ -1,4 +1,4 @@
-import type { FleetSnapshot, HostEvent, ServerId, ServerView } from './fleet';
+import type { DepthSeries, FleetSnapshot, HostEvent, SeriesWindow, ServerId, ServerView } from './fleet';
 
 /**
  * The API between the engine and any UI, independent of transport (Electron IPC or the
@@ -7,8 +7,17 @@ import type { FleetSnapshot, HostEvent, ServerId, ServerView } from './fleet';
  */
 export interface Commands {
   'fleet.snapshot': { args: Record<string, never>; result: FleetSnapshot };
-  'servers.add': { args: { url: string; name?: string }; result: ServerView };
+  'servers.add': { args: { url: string; name?: string; maxInFlight?: number; tags?: string[] }; result: ServerView };
+  /** Edit, enable/disable, drain/undrain (F1): only the given fields change. */
+  'servers.update': {
+    args: { id: ServerId; name?: string; url?: string; maxInFlight?: number; tags?: string[]; enabled?: boolean; drained?: boolean };
+    result: ServerView;
+  };
   'servers.remove': { args: { id: ServerId }; result: { id: ServerId } };
+  /** F4: a server's queue-depth series for a chart window. */
+  'servers.series': { args: { id: ServerId; window: SeriesWindow }; result: DepthSeries };
+  /** U7: log every socket and probe event, or only the summary and changes. */
+  'log.setVerbose': { args: { verbose: boolean }; result: { verbose: boolean } };
 }
 
 export type CommandName = keyof Commands;
@@ -23,7 +32,19 @@ export type ApiErrorCode =
   | 'not_found'
   | 'conflict'
   | 'disconnected'
-  | 'internal';
+  | 'internal'
+  // The task ledger (src/main/engine/store): the same codes on SQLite and PostgreSQL.
+  | 'version_conflict'
+  | 'terminal'
+  | 'illegal_transition'
+  | 'unknown_type'
+  | 'invalid_workflow'
+  | 'too_large'
+  | 'rerun_refused'
+  | 'corrupt_database'
+  | 'incompatible_database'
+  | 'store_busy'
+  | 'store_unavailable';
 
 export interface ApiError {
   code: ApiErrorCode;

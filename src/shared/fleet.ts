@@ -64,17 +64,80 @@ export interface QueueDepth {
   source: 'ws' | 'probe';
 }
 
-export interface ServerView {
-  id: ServerId;
-  name: string;
-  /** Base URL, e.g. `http://127.0.0.1:8188`, without a trailing slash. */
-  url: string;
-  enabled: boolean;
+/**
+ * Health of a server as the probes and the socket see it (F2):
+ *
+ *   unknown ──good probe──▶ healthy ◀──good probe── degraded
+ *      │                      │  ▲                      ▲
+ *      │                      │  └──── good probe ───┐  │ slow probe, socket down but HTTP answers,
+ *      │                      └──────────────────────┼──┘ one failed probe, socket silent
+ *      └── N failed probes ──▶ unhealthy ────────────┘
+ *
+ * `unhealthy` after N consecutive failed probes (default 2); one good probe leaves it.
+ */
+export type HealthState = 'unknown' | 'healthy' | 'degraded' | 'unhealthy';
+
+export interface HealthView {
+  state: HealthState;
+  /** Why the server is in this state, for people: `GET /queue timed out after 5000 ms (2 in a row)`. */
+  reason: string;
+  /** Epoch ms the state was entered. */
+  since: number;
+  consecutiveFailures: number;
+  /** Epoch ms of the last probe that answered, and how long it took. */
+  lastOkAt: number | null;
+  lastLatencyMs: number | null;
+}
+
+/** F5: from `GET /system_stats`, refreshed less often than the queue probe. */
+export interface SystemStatsView {
+  comfyuiVersion: string | null;
+  /** The first device, as ComfyUI names it (e.g. `cuda:0 NVIDIA H100 : cudaMallocAsync`). */
+  deviceName: string | null;
+  vramTotal: number | null;
+  vramFree: number | null;
+  ramTotal: number | null;
+  ramFree: number | null;
+  /** Epoch ms of the answer. */
+  at: number;
+}
+
+export interface ServerView extends ServerConfig {
   socket: SocketView;
   /** Null until the first `status` frame or probe answered. */
   queue: QueueDepth | null;
+  health: HealthView;
+  /** Null until `/system_stats` first answered. */
+  stats: SystemStatsView | null;
+  /** Tasks of this console on the server right now (dispatched or running). */
+  inFlight: number;
+  /** Jobs the server finished in the last full minute (from the fall of its live queue depth). */
+  finishedLastMinute: number;
   /** Last error talking to this server over HTTP, if the latest attempt failed. */
   lastError: string | null;
+}
+
+/** F4: one point of a server's queue-depth series. */
+export interface DepthPoint {
+  /** Epoch ms at the start of the bucket. */
+  t: number;
+  /** Queue depth (running + pending) at the end of the bucket; the max within it for downsampled points. */
+  total: number;
+  running: number;
+  pending: number;
+  /** Jobs the server finished within the bucket. */
+  finished: number;
+}
+
+/** Chart windows of U1. */
+export type SeriesWindow = '5m' | '15m' | '60m' | '24h';
+
+export interface DepthSeries {
+  id: ServerId;
+  window: SeriesWindow;
+  /** Bucket width of the points: 1 s up to an hour, 1 min beyond. */
+  stepMs: number;
+  points: DepthPoint[];
 }
 
 export interface FleetSnapshot {

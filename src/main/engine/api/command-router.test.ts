@@ -2,14 +2,18 @@ import { describe, expect, it, vi } from 'vitest';
 import { EngineError } from '../core/engine-error';
 import type { CommandHandlers } from './command-router';
 import { createCommandRouter } from './command-router';
+import { serverView } from '../../../../test/support/server-view';
 
-const view = { id: 'srv-1', name: 'a', url: 'http://127.0.0.1:1', enabled: true, socket: { state: 'closed' as const, clientId: 'c', connectedAt: null, lastClose: null, reconnectAttempt: 0, nextAttemptAt: null }, queue: null, lastError: null };
+const view = serverView('srv-1');
 
 function router(overrides: Partial<CommandHandlers> = {}, onBug = vi.fn()) {
   const handlers: CommandHandlers = {
     'fleet.snapshot': () => ({ seq: 0, at: 0, servers: [] }),
     'servers.add': () => view,
+    'servers.update': () => view,
     'servers.remove': ({ id }) => ({ id }),
+    'servers.series': ({ id, window }) => ({ id, window, stepMs: 1000, points: [] }),
+    'log.setVerbose': ({ verbose }) => ({ verbose }),
     ...overrides,
   };
   return createCommandRouter(handlers, onBug);

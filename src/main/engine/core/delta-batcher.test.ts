@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { DeltaBatch, ServerView } from '../../../shared/fleet';
 import { DeltaBatcher } from './delta-batcher';
 import { ManualClock } from '../../../../test/support/manual-clock';
+import { serverView, withQueue } from '../../../../test/support/server-view';
 
-const server = (id: string, total: number): ServerView => ({
-  id,
-  name: id,
-  url: `http://127.0.0.1/${id}`,
-  enabled: true,
-  socket: { state: 'open', clientId: 'c', connectedAt: 0, lastClose: null, reconnectAttempt: 0, nextAttemptAt: null },
-  queue: { running: Math.min(1, total), pending: Math.max(0, total - 1), total, at: 0, source: 'ws' },
-  lastError: null,
-});
+const server = (id: string, total: number): ServerView => withQueue(serverView(id, { name: id }), Math.min(1, total), Math.max(0, total - 1), 0);
 
 describe('delta batching', () => {
   it('coalesces many updates of one server into its latest state, one batch per interval, seq +1 each', () => {

@@ -1,13 +1,18 @@
-import type { FleetDelta, QueueDepth, ServerId, ServerView } from '../../../shared/fleet';
+import type { DepthSeries, FleetDelta, HealthState, SeriesWindow, ServerConfig, ServerId, ServerView } from '../../../shared/fleet';
 import type { BackoffOptions } from '../comfy/backoff';
-import { ComfyHttpError } from '../comfy/errors';
-import { getQueueCounts } from '../comfy/queue-endpoint';
-import { ServerSession } from '../comfy/server-session';
-import type { Clock, Random } from '../core/clock';
+import type { KnownFrame } from '../comfy/ws-frames';
+import type { Clock, Random, TimerHandle } from '../core/clock';
 import type { Disposable } from '../core/disposable';
 import { DisposableStore } from '../core/disposable';
 import { Emitter } from '../core/emitter';
 import { EngineError } from '../core/engine-error';
+import type { Logger } from '../core/logger';
+import { fleetSummary } from './fleet-summary';
+import type { HealthPolicy } from './health';
+import { DEFAULT_HEALTH_POLICY } from './health';
+import type { ServerRegistry } from './server-registry';
+import type { ProbeClient, ProbeTiming } from './server-monitor';
+import { DEFAULT_PROBE_TIMING, ServerMonitor } from './server-monitor';
 import { defaultServerName, normaliseServerUrl } from './server-url';
 
 export interface FleetMonitorDeps {
@@ -16,148 +21,265 @@ export interface FleetMonitorDeps {
   /** The console's clientId on every server. */
   clientId: string;
   newId: () => string;
-  probeTimeoutMs?: number;
+  registry: ServerRegistry;
+  createClient: (config: ServerConfig, timeoutMs: number) => ProbeClient;
+  probe?: Partial<ProbeTiming>;
+  health?: Partial<HealthPolicy>;
   backoff?: Partial<BackoffOptions>;
-  log?: (line: string) => void;
+  log: Logger;
 }
 
 export interface ServerInput {
   url: string;
   name?: string;
+  maxInFlight?: number;
+  tags?: string[];
+  enabled?: boolean;
+  drained?: boolean;
 }
 
-interface Entry {
-  view: ServerView;
-  session: ServerSession;
-  disposables: DisposableStore;
-  probe: { inFlight: boolean; again: boolean };
-  /** When the latest `status` frame arrived; a probe that started earlier must not override its total. */
-  lastStatusAt: number;
+/** What an operator may change about a server (F1). */
+export interface ServerPatch {
+  name?: string;
+  url?: string;
+  maxInFlight?: number;
+  tags?: string[];
+  enabled?: boolean;
+  drained?: boolean;
+}
+
+export const DEFAULT_MAX_IN_FLIGHT = 2;
+
+export interface ServerFrame {
+  server: ServerView;
+  frame: KnownFrame;
+}
+
+export interface HealthChange {
+  server: ServerView;
+  from: HealthState;
 }
 
 /**
- * The servers of the fleet and what is known about each: one {@link ServerSession} per server,
- * queue depth live from `status` frames, and a `GET /queue` after each change to split the
- * total into running and pending (a `status` frame only carries `queue_remaining`).
+ * The fleet: the server registry (persisted), one {@link ServerMonitor} per server, the
+ * operator's changes to it (F1), and a one-line summary in the log whenever health changes.
+ * Changes are applied one at a time, so two concurrent adds of one URL cannot both pass the
+ * uniqueness check while the first is being saved.
  */
 export class FleetMonitor implements Disposable {
-  private readonly entries = new Map<ServerId, Entry>();
+  private readonly monitors = new Map<ServerId, ServerMonitor>();
+  private readonly perServer = new Map<ServerId, DisposableStore>();
   private readonly onDeltaEmitter = new Emitter<FleetDelta>();
+  private readonly onFrameEmitter = new Emitter<ServerFrame>();
+  private readonly onHealthEmitter = new Emitter<HealthChange>();
   readonly onDelta = this.onDeltaEmitter.event;
+  /** Frames of every server's socket, with the server they came from. */
+  readonly onServerFrame = this.onFrameEmitter.event;
+  /** Fires when a server's health state changes. */
+  readonly onHealthChange = this.onHealthEmitter.event;
+  private readonly probe: ProbeTiming;
+  private readonly healthPolicy: HealthPolicy;
+  private mutations: Promise<unknown> = Promise.resolve();
+  private tickTimer: TimerHandle | null = null;
+  private summaryDue = false;
+  private lastSummary = '';
   private disposed = false;
 
-  constructor(private readonly deps: FleetMonitorDeps) {}
+  constructor(private readonly deps: FleetMonitorDeps) {
+    this.probe = { ...DEFAULT_PROBE_TIMING, ...deps.probe };
+    this.healthPolicy = { ...DEFAULT_HEALTH_POLICY, ...deps.health };
+    this.scheduleTick();
+  }
+
+  /** Starts every saved server, then adds those of `initial` whose URL is not saved yet. */
+  load(initial: ServerInput[] = []): Promise<void> {
+    return this.serially(async () => {
+      for (const config of await this.deps.registry.listServers()) this.startMonitor(config);
+      for (const input of initial) {
+        const url = normaliseServerUrl(input.url);
+        if (![...this.monitors.values()].some((m) => m.view.url === url)) await this.addNow(input);
+      }
+    });
+  }
 
   list(): ServerView[] {
-    return [...this.entries.values()].map((e) => e.view);
+    return [...this.monitors.values()].map((m) => m.view);
   }
 
-  add(input: ServerInput): ServerView {
+  get(id: ServerId): ServerView | undefined {
+    return this.monitors.get(id)?.view;
+  }
+
+  add(input: ServerInput): Promise<ServerView> {
+    return this.serially(() => this.addNow(input));
+  }
+
+  update(id: ServerId, patch: ServerPatch): Promise<ServerView> {
+    return this.serially(async () => {
+      const monitor = this.requireMonitor(id);
+      const prev = monitor.config;
+      const next: ServerConfig = { ...prev };
+      if (patch.url !== undefined) next.url = normaliseServerUrl(patch.url);
+      if (patch.name !== undefined) next.name = patch.name.trim() || defaultServerName(next.url);
+      if (patch.maxInFlight !== undefined) next.maxInFlight = checkMaxInFlight(patch.maxInFlight);
+      if (patch.tags !== undefined) next.tags = normaliseTags(patch.tags);
+      if (patch.enabled !== undefined) next.enabled = patch.enabled;
+      if (patch.drained !== undefined) next.drained = patch.drained;
+      this.assertUnique(next, id);
+      await this.deps.registry.saveServer(next);
+      monitor.reconfigure(next);
+      this.deps.log.info(`server "${next.name}": ${describeChange(prev, next) || 'saved unchanged'}`);
+      return monitor.view;
+    });
+  }
+
+  remove(id: ServerId): Promise<{ id: ServerId }> {
+    return this.serially(async () => {
+      const monitor = this.requireMonitor(id);
+      await this.deps.registry.deleteServer(id);
+      this.monitors.delete(id);
+      this.perServer.get(id)?.dispose();
+      this.perServer.delete(id);
+      this.deps.log.info(`server "${monitor.view.name}" removed from the fleet`);
+      this.onDeltaEmitter.fire({ type: 'server.removed', id });
+      this.summaryDue = true;
+      return { id };
+    });
+  }
+
+  series(id: ServerId, window: SeriesWindow): DepthSeries {
+    return this.requireMonitor(id).series(window);
+  }
+
+  /** The dispatcher reports how many of our tasks each server holds (shown on its card). */
+  setInFlight(id: ServerId, n: number): void {
+    this.monitors.get(id)?.setInFlight(n);
+  }
+
+  /** `3/4 healthy, best gpu-2 (q=0)`: the line the log prints when health changes. */
+  summary(): string {
+    return fleetSummary(this.list());
+  }
+
+  private async addNow(input: ServerInput): Promise<ServerView> {
     const url = normaliseServerUrl(input.url);
-    const name = input.name?.trim() || defaultServerName(url);
-    for (const e of this.entries.values()) {
-      if (e.view.url === url) throw new EngineError('conflict', `server ${url} is already in the fleet as "${e.view.name}"`);
-      if (e.view.name === name) throw new EngineError('conflict', `a server named "${name}" already exists (${e.view.url}); choose another name`);
-    }
-    const id = this.deps.newId();
-    const session = new ServerSession({
-      serverName: name,
-      baseUrl: url,
-      clientId: this.deps.clientId,
+    const config: ServerConfig = {
+      id: this.deps.newId(),
+      name: input.name?.trim() || defaultServerName(url),
+      url,
+      enabled: input.enabled ?? true,
+      drained: input.drained ?? false,
+      maxInFlight: checkMaxInFlight(input.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
+      tags: normaliseTags(input.tags ?? []),
+      addedAt: this.deps.clock.now(),
+    };
+    this.assertUnique(config, null);
+    await this.deps.registry.saveServer(config);
+    this.deps.log.info(`server "${config.name}" added at ${config.url}`);
+    return this.startMonitor(config).view;
+  }
+
+  private startMonitor(config: ServerConfig): ServerMonitor {
+    const monitor = new ServerMonitor(config, {
       clock: this.deps.clock,
       random: this.deps.random,
+      clientId: this.deps.clientId,
       backoff: this.deps.backoff,
+      health: this.healthPolicy,
+      probe: this.probe,
+      createClient: this.deps.createClient,
+      log: this.deps.log,
     });
-    const entry: Entry = {
-      view: { id, name, url, enabled: true, socket: session.state, queue: null, lastError: null },
-      session,
-      disposables: new DisposableStore(),
-      probe: { inFlight: false, again: false },
-      lastStatusAt: 0,
-    };
-    this.entries.set(id, entry);
-    entry.disposables.add(session);
-    entry.disposables.add(
-      session.onState((socket) => {
-        this.patch(entry, { socket });
-        if (socket.state === 'open') this.requestProbe(entry);
+    const d = new DisposableStore();
+    d.add(monitor);
+    let health = monitor.view.health.state;
+    d.add(
+      monitor.onChange((view) => {
+        this.onDeltaEmitter.fire({ type: 'server.upsert', server: view });
+        if (view.health.state !== health) {
+          const from = health;
+          health = view.health.state;
+          this.deps.log.info(`server "${view.name}" is ${health}: ${view.health.reason}`);
+          this.summaryDue = true;
+          this.onHealthEmitter.fire({ server: view, from });
+        }
       }),
     );
-    entry.disposables.add(
-      session.onFrame((frame) => {
-        if (frame.type === 'status') this.onStatus(entry, frame.data.status.exec_info.queue_remaining);
-      }),
-    );
-    entry.disposables.add(session.onInvalidFrame((msg) => this.deps.log?.(msg)));
-    this.onDeltaEmitter.fire({ type: 'server.upsert', server: entry.view });
-    session.start();
-    return entry.view;
+    d.add(monitor.onFrame((frame) => this.onFrameEmitter.fire({ server: monitor.view, frame })));
+    this.monitors.set(config.id, monitor);
+    this.perServer.set(config.id, d);
+    this.onDeltaEmitter.fire({ type: 'server.upsert', server: monitor.view });
+    this.summaryDue = true;
+    return monitor;
   }
 
-  remove(id: ServerId): void {
-    const entry = this.entries.get(id);
-    if (!entry) throw new EngineError('not_found', `no server with id "${id}"; it may have been removed already`);
-    this.entries.delete(id);
-    entry.disposables.dispose();
-    this.onDeltaEmitter.fire({ type: 'server.removed', id });
-  }
-
-  private onStatus(entry: Entry, total: number): void {
-    const now = this.deps.clock.now();
-    entry.lastStatusAt = now;
-    // Until the probe answers, assume ComfyUI's single worker runs one job whenever any is queued.
-    const prev = entry.view.queue;
-    const running = Math.min(total, prev && prev.total === total ? prev.running : total > 0 ? 1 : 0);
-    this.patch(entry, { queue: { total, running, pending: total - running, at: now, source: 'ws' } });
-    this.requestProbe(entry);
-  }
-
-  /** At most one probe in flight per server; changes during it cause exactly one more. */
-  private requestProbe(entry: Entry): void {
-    if (entry.probe.inFlight) {
-      entry.probe.again = true;
-      return;
+  private assertUnique(config: ServerConfig, self: ServerId | null): void {
+    for (const m of this.monitors.values()) {
+      if (m.view.id === self) continue;
+      if (m.view.url === config.url) throw new EngineError('conflict', `server ${config.url} is already in the fleet as "${m.view.name}"`);
+      if (m.view.name === config.name) throw new EngineError('conflict', `a server named "${config.name}" already exists (${m.view.url}); choose another name`);
     }
-    entry.probe.inFlight = true;
-    entry.probe.again = false;
-    const startedAt = this.deps.clock.now();
-    getQueueCounts(entry.view.url, { server: entry.view.name, timeoutMs: this.deps.probeTimeoutMs })
-      .then(
-        (counts) => {
-          if (!this.isLive(entry)) return;
-          const wsNewer = entry.lastStatusAt > startedAt && entry.view.socket.state === 'open';
-          const total = wsNewer && entry.view.queue ? entry.view.queue.total : counts.running + counts.pending;
-          const running = Math.min(counts.running, total);
-          const queue: QueueDepth = { total, running, pending: total - running, at: this.deps.clock.now(), source: 'probe' };
-          this.patch(entry, { queue, lastError: null });
-        },
-        (err: unknown) => {
-          if (!this.isLive(entry)) return;
-          const message = err instanceof ComfyHttpError ? err.message : `server "${entry.view.name}" GET /queue failed: ${String(err)}`;
-          this.patch(entry, { lastError: message });
-        },
-      )
-      .finally(() => {
-        entry.probe.inFlight = false;
-        if (entry.probe.again && this.isLive(entry)) this.requestProbe(entry);
-      });
   }
 
-  private isLive(entry: Entry): boolean {
-    return !this.disposed && this.entries.get(entry.view.id) === entry;
+  private requireMonitor(id: ServerId): ServerMonitor {
+    const monitor = this.monitors.get(id);
+    if (!monitor) throw new EngineError('not_found', `no server with id "${id}"; it may have been removed already`);
+    return monitor;
   }
 
-  private patch(entry: Entry, patch: Partial<ServerView>): void {
-    if (!this.isLive(entry)) return;
-    entry.view = { ...entry.view, ...patch };
-    this.onDeltaEmitter.fire({ type: 'server.upsert', server: entry.view });
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.mutations.then(() => {
+      if (this.disposed) throw new EngineError('disconnected', 'the engine is shutting down; try again after it restarts');
+      return fn();
+    });
+    this.mutations = run.catch(() => undefined);
+    return run;
+  }
+
+  private scheduleTick(): void {
+    this.tickTimer = this.deps.clock.setTimeout(() => {
+      const now = this.deps.clock.now();
+      for (const m of this.monitors.values()) m.tick(now);
+      if (this.summaryDue) {
+        this.summaryDue = false;
+        const line = this.summary();
+        if (line !== this.lastSummary) this.deps.log.info((this.lastSummary = line));
+      }
+      this.scheduleTick();
+    }, 1_000);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const entry of this.entries.values()) entry.disposables.dispose();
-    this.entries.clear();
+    this.deps.clock.clearTimeout(this.tickTimer);
+    for (const d of this.perServer.values()) d.dispose();
+    this.perServer.clear();
+    this.monitors.clear();
     this.onDeltaEmitter.dispose();
+    this.onFrameEmitter.dispose();
+    this.onHealthEmitter.dispose();
   }
+}
+
+function checkMaxInFlight(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new EngineError('bad_request', `max in-flight ${n} is not allowed; give a whole number from 1 to 64 (2 keeps one job running and one waiting)`);
+  }
+  return n;
+}
+
+function normaliseTags(tags: string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim()).filter(Boolean))].sort();
+}
+
+function describeChange(prev: ServerConfig, next: ServerConfig): string {
+  const parts: string[] = [];
+  if (prev.name !== next.name) parts.push(`renamed from "${prev.name}"`);
+  if (prev.url !== next.url) parts.push(`URL ${prev.url} → ${next.url}`);
+  if (prev.enabled !== next.enabled) parts.push(next.enabled ? 'enabled' : 'disabled');
+  if (prev.drained !== next.drained) parts.push(next.drained ? 'draining: no new tasks, current ones finish' : 'no longer drained');
+  if (prev.maxInFlight !== next.maxInFlight) parts.push(`max in-flight ${prev.maxInFlight} → ${next.maxInFlight}`);
+  if (prev.tags.join() !== next.tags.join()) parts.push(`tags [${next.tags.join(', ')}]`);
+  return parts.join(', ');
 }

@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthState, ServerView } from '../../../shared/fleet';
 import { fleetSummary } from './fleet-summary';
+import { serverView, withQueue } from '../../../../test/support/server-view';
 
 function server(name: string, state: HealthState, total: number, extra: Partial<ServerView> = {}): ServerView {
-  return {
-    id: name,
-    name,
-    url: `http://${name}:8188`,
-    enabled: true,
-    drained: false,
-    maxInFlight: 2,
-    tags: [],
-    addedAt: 0,
-    socket: { state: 'open', clientId: 'c', connectedAt: 0, lastClose: null, reconnectAttempt: 0, nextAttemptAt: null },
-    queue: { total, running: Math.min(1, total), pending: Math.max(0, total - 1), at: 0, source: 'ws' },
-    health: { state, reason: '', since: 0, consecutiveFailures: 0, lastOkAt: 0, lastLatencyMs: 1 },
-    stats: null,
-    inFlight: 0,
-    finishedLastMinute: 0,
-    lastError: null,
-    ...extra,
-  };
+  const base = serverView(name, { name, health: { state, reason: '', since: 0, consecutiveFailures: 0, lastOkAt: 0, lastLatencyMs: 1 }, ...extra });
+  return withQueue(base, Math.min(1, total), Math.max(0, total - 1));
 }
 
 describe('fleet summary line', () => {

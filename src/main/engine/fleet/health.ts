@@ -10,20 +10,24 @@ export interface HealthPolicy {
 
 export const DEFAULT_HEALTH_POLICY: HealthPolicy = { failuresToUnhealthy: 2, slowProbeMs: 1_500 };
 
+/** The latest outcome of one probed call (`GET /queue`, `GET /system_stats`). */
+export interface CallRecord {
+  consecutiveFailures: number;
+  lastFailure: string | null;
+  lastLatencyMs: number | null;
+}
+
 /**
  * What is known about a server; health is a function of these facts, not a history of
- * transitions, so any order of probe answers and socket events gives the same verdict.
+ * transitions, so any order of probe answers and socket events gives the same verdict. Calls
+ * are judged apart and the worst counts: a `/queue` that keeps failing is not excused by a
+ * `/system_stats` that answers.
  */
 export interface HealthFacts {
   enabled: boolean;
   /** Some probe has answered since the server was added (or re-enabled). */
   everOk: boolean;
-  consecutiveFailures: number;
-  /** Message of the latest failed probe. */
-  lastFailure: string | null;
-  lastLatencyMs: number | null;
-  /** The slow call, for the message. */
-  lastCall: string | null;
+  calls: Readonly<Record<string, CallRecord>>;
   /** The socket was up once and is not now (a first connect still in progress does not count). */
   socketDown: boolean;
   /** Why the socket is down, for the message: `closed 1006 (abnormal)`. */
@@ -35,27 +39,43 @@ export interface HealthFacts {
 export const INITIAL_FACTS: HealthFacts = {
   enabled: true,
   everOk: false,
-  consecutiveFailures: 0,
-  lastFailure: null,
-  lastLatencyMs: null,
-  lastCall: null,
+  calls: {},
   socketDown: false,
   socketDetail: null,
   socketSilent: false,
 };
 
+/** The call with the most consecutive failures, and the slowest call, of the facts. */
+function worst(f: HealthFacts) {
+  let failing: [string, CallRecord] | null = null;
+  let slowest: [string, CallRecord] | null = null;
+  for (const entry of Object.entries(f.calls)) {
+    const [, rec] = entry;
+    if (rec.consecutiveFailures > (failing?.[1].consecutiveFailures ?? 0)) failing = entry;
+    if ((rec.lastLatencyMs ?? -1) > (slowest?.[1].lastLatencyMs ?? -1)) slowest = entry;
+  }
+  return { failing, slowest };
+}
+
+export function consecutiveFailures(f: HealthFacts): number {
+  return worst(f).failing?.[1].consecutiveFailures ?? 0;
+}
+
 export function evaluateHealth(f: HealthFacts, policy: HealthPolicy): { state: HealthState; reason: string } {
   if (!f.enabled) return { state: 'unknown', reason: 'disabled: not connected or probed' };
-  const failures = `${f.lastFailure ?? 'probe failed'}${f.consecutiveFailures > 1 ? ` (${f.consecutiveFailures} failed probes in a row)` : ''}`;
-  if (f.consecutiveFailures >= policy.failuresToUnhealthy) return { state: 'unhealthy', reason: failures };
-  if (!f.everOk) return { state: 'unknown', reason: f.consecutiveFailures > 0 ? failures : 'waiting for the first probe' };
-  if (f.consecutiveFailures > 0) return { state: 'degraded', reason: failures };
+  const { failing, slowest } = worst(f);
+  const failures = failing?.[1].consecutiveFailures ?? 0;
+  const failureText = failing ? `${failing[1].lastFailure ?? `${failing[0]} failed`}${failures > 1 ? ` (${failures} failed probes in a row)` : ''}` : '';
+  if (failures >= policy.failuresToUnhealthy) return { state: 'unhealthy', reason: failureText };
+  if (!f.everOk) return { state: 'unknown', reason: failures > 0 ? failureText : 'waiting for the first probe' };
+  if (failures > 0) return { state: 'degraded', reason: failureText };
   if (f.socketDown) return { state: 'degraded', reason: `HTTP answers but the WebSocket is down${f.socketDetail ? ` (${f.socketDetail})` : ''}` };
   if (f.socketSilent) return { state: 'degraded', reason: 'the WebSocket is open but silent: the queue moved and no status frame arrived' };
-  if (f.lastLatencyMs !== null && f.lastLatencyMs > policy.slowProbeMs) {
-    return { state: 'degraded', reason: `slow: ${f.lastCall ?? 'probe'} took ${Math.round(f.lastLatencyMs)} ms (limit ${policy.slowProbeMs} ms)` };
+  const latency = slowest?.[1].lastLatencyMs ?? null;
+  if (slowest && latency !== null && latency > policy.slowProbeMs) {
+    return { state: 'degraded', reason: `slow: ${slowest[0]} took ${Math.round(latency)} ms (limit ${policy.slowProbeMs} ms)` };
   }
-  return { state: 'healthy', reason: `answering in ${Math.round(f.lastLatencyMs ?? 0)} ms` };
+  return { state: 'healthy', reason: `answering in ${Math.round(latency ?? 0)} ms` };
 }
 
 /** Holds the facts of one server and the view derived from them; `since` moves only when the state does. */
@@ -80,11 +100,14 @@ export class HealthTracker {
   }
 
   probeOk(now: number, call: string, latencyMs: number): HealthView {
-    return this.apply(now, { everOk: true, consecutiveFailures: 0, lastFailure: null, lastLatencyMs: latencyMs, lastCall: call }, { lastOkAt: now, lastLatencyMs: latencyMs });
+    const calls = { ...this.facts.calls, [call]: { consecutiveFailures: 0, lastFailure: null, lastLatencyMs: latencyMs } };
+    return this.apply(now, { everOk: true, calls }, { lastOkAt: now, lastLatencyMs: latencyMs });
   }
 
-  probeFailed(now: number, message: string): HealthView {
-    return this.apply(now, { consecutiveFailures: this.facts.consecutiveFailures + 1, lastFailure: message });
+  probeFailed(now: number, call: string, message: string): HealthView {
+    const prev = this.facts.calls[call];
+    const calls = { ...this.facts.calls, [call]: { consecutiveFailures: (prev?.consecutiveFailures ?? 0) + 1, lastFailure: message, lastLatencyMs: prev?.lastLatencyMs ?? null } };
+    return this.apply(now, { calls });
   }
 
   socket(now: number, down: boolean, detail: string | null): HealthView {
@@ -110,7 +133,7 @@ export class HealthTracker {
       state,
       reason,
       since: state === prev.state ? prev.since : now,
-      consecutiveFailures: this.facts.consecutiveFailures,
+      consecutiveFailures: consecutiveFailures(this.facts),
     };
     // Same object when nothing changed, so callers can skip publishing a no-op.
     const same = (Object.keys(next) as (keyof HealthView)[]).every((k) => next[k] === prev[k]);
