@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import type { SocketView } from '../../../shared/fleet';
 import { systemClock } from '../core/clock';
 import { until } from '../../../../test/support/until';
+import { startSim, txt2imgWorkflow } from '../../../../sim/src';
 import { ServerSession, wsUrl } from './server-session';
 
 const fast = { minDelayMs: 10, maxDelayMs: 40, connectTimeoutMs: 300, minUptimeMs: 10_000 };
@@ -146,12 +147,54 @@ describe('server session (one WebSocket per server)', () => {
     ws?.send('{"type":"crystools.monitor","data":{}}');
     ws?.send('{"type":"status","data":{}}');
     ws?.send('not json');
-    ws?.send(Buffer.from([0, 0, 0, 1, 0, 0, 0, 2]));
+    ws?.send(Buffer.from([0, 0, 0, 1, 0, 0, 0, 2, 0x89, 0x50, 0x4e, 0x47]));
     ws?.send('{"type":"status","data":{"status":{"exec_info":{"queue_remaining":2}}}}');
     await until(() => frames.length === 2, 'frames.length === 2');
     expect(s.counters).toMatchObject({ unknownFrames: 1, invalidFrames: 2, binaryFrames: 1 });
     expect(invalid[0]).toMatch(/^server "gpu-test" sent an invalid WebSocket frame/);
     expect(s.state.state).toBe('open');
+  });
+
+  it('F3: binary frames are parsed: previews and texts are emitted, unknown event types counted, broken ones reported', async () => {
+    const srv = await wsServer();
+    const { s } = session(srv.url);
+    const binary: string[] = [];
+    const invalid: string[] = [];
+    s.onBinaryFrame((f) => binary.push(f.kind === 'preview' ? `preview ${f.mimeType} ${f.image.byteLength}` : `text ${f.nodeId} ${f.text}`));
+    s.onInvalidFrame((m) => invalid.push(m));
+    s.start();
+    await until(() => srv.live.size === 1 && s.state.state === 'open', 'open');
+    const [ws] = srv.live;
+    const u32 = (n: number) => Buffer.from([(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
+    ws?.send(Buffer.concat([u32(1), u32(1), Buffer.from([0xff, 0xd8, 0xff])]));
+    ws?.send(Buffer.concat([u32(3), u32(2), Buffer.from('12'), Buffer.from('step 3/20')]));
+    ws?.send(Buffer.concat([u32(9), u32(0)]));
+    ws?.send(Buffer.concat([u32(4), u32(9999), Buffer.from('{}')]));
+    await until(() => binary.length === 2 && invalid.length === 1, 'two frames emitted, one reported');
+    expect(binary).toEqual(['preview image/jpeg 3', 'text 12 step 3/20']);
+    expect(invalid[0]).toMatch(/^server "gpu-test" sent an invalid binary frame: /);
+    expect(s.counters).toMatchObject({ binaryFrames: 4, unknownFrames: 1, invalidFrames: 1 });
+  });
+
+  it('F3: the console announces preview metadata as its first message, so a real server tags previews with the prompt', async () => {
+    const sim = await startSim({ latentPreviews: true, durations: { KSampler: 5 } });
+    cleanups.push(() => sim.close());
+    const { s } = session(sim.url, 'console-previews');
+    const previews: (string | null)[] = [];
+    s.onBinaryFrame((f) => {
+      if (f.kind === 'preview') previews.push(f.metadata?.promptId ?? null);
+    });
+    s.start();
+    await until(() => s.state.state === 'open', 'open');
+    await new Promise((r) => setTimeout(r, 50));
+    const res = await fetch(`${sim.url}/prompt`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: txt2imgWorkflow({ steps: 3, seed: 7 }), client_id: 'console-previews', prompt_id: 'p-previews' }),
+    });
+    expect(res.status).toBe(200);
+    await until(() => previews.length === 3, `3 previews (got ${previews.length})`);
+    expect(previews).toEqual(['p-previews', 'p-previews', 'p-previews']);
   });
 
   it('dispose closes the socket with 1000 and stops reconnecting', async () => {

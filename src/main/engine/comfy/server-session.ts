@@ -6,6 +6,8 @@ import { Emitter } from '../core/emitter';
 import type { BackoffOptions } from './backoff';
 import { DEFAULT_BACKOFF, reconnectDelay } from './backoff';
 import { classifyClose } from './close-codes';
+import type { BinaryFrame } from './binary-frames';
+import { parseBinaryFrame } from './binary-frames';
 import type { KnownFrame } from './ws-frames';
 import { parseTextFrame } from './ws-frames';
 
@@ -24,7 +26,7 @@ export interface ServerSessionOptions {
 export interface SessionCounters {
   framesReceived: number;
   binaryFrames: number;
-  /** Frames of a type this console does not know: counted and ignored, never fatal. */
+  /** Frames of a type this console does not know (text or binary): counted and ignored, never fatal. */
   unknownFrames: number;
   invalidFrames: number;
   connects: number;
@@ -51,12 +53,15 @@ export class ServerSession implements Disposable {
   private readonly onStateEmitter = new Emitter<SocketView>();
   private readonly onFrameEmitter = new Emitter<KnownFrame>();
   private readonly onInvalidEmitter = new Emitter<string>();
+  private readonly onBinaryEmitter = new Emitter<Extract<BinaryFrame, { kind: 'preview' | 'text' }>>();
   /** Fires on every state change of the socket. */
   readonly onState = this.onStateEmitter.event;
   /** Fires for every schema-valid text frame. */
   readonly onFrame = this.onFrameEmitter.event;
   /** Fires for frames that failed their schema, with a message naming the server. */
   readonly onInvalidFrame = this.onInvalidEmitter.event;
+  /** Fires for binary preview images (events 1 and 4) and progress texts (event 3). */
+  readonly onBinaryFrame = this.onBinaryEmitter.event;
 
   readonly counters: SessionCounters = { framesReceived: 0, binaryFrames: 0, unknownFrames: 0, invalidFrames: 0, connects: 0 };
 
@@ -99,6 +104,8 @@ export class ServerSession implements Disposable {
     ws.on('open', () => {
       this.clearHandshakeTimer();
       this.counters.connects++;
+      // Must be the first message: previews then come as event 4, naming the prompt they belong to.
+      ws.send(FEATURE_FLAGS);
       this.update({ state: 'open', connectedAt: clock.now() });
       // Only a connection that stays up resets the backoff; a flapping server keeps backing off.
       this.uptimeTimer = clock.setTimeout(() => {
@@ -110,6 +117,7 @@ export class ServerSession implements Disposable {
       this.counters.framesReceived++;
       if (isBinary) {
         this.counters.binaryFrames++;
+        this.handleBinary(toBytes(data));
         return;
       }
       this.handleText(data.toString());
@@ -131,6 +139,23 @@ export class ServerSession implements Disposable {
       case 'invalid':
         this.counters.invalidFrames++;
         this.onInvalidEmitter.fire(`server "${this.options.serverName}" sent an invalid WebSocket frame: ${parsed.error}`);
+        return;
+    }
+  }
+
+  private handleBinary(bytes: Uint8Array): void {
+    const frame = parseBinaryFrame(bytes);
+    switch (frame.kind) {
+      case 'preview':
+      case 'text':
+        this.onBinaryEmitter.fire(frame);
+        return;
+      case 'unknown':
+        this.counters.unknownFrames++;
+        return;
+      case 'invalid':
+        this.counters.invalidFrames++;
+        this.onInvalidEmitter.fire(`server "${this.options.serverName}" sent an invalid binary frame: ${frame.reason}`);
         return;
     }
   }
@@ -192,7 +217,15 @@ export class ServerSession implements Disposable {
     this.onStateEmitter.dispose();
     this.onFrameEmitter.dispose();
     this.onInvalidEmitter.dispose();
+    this.onBinaryEmitter.dispose();
   }
+}
+
+const FEATURE_FLAGS = JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } });
+
+function toBytes(data: WebSocket.RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
 export function wsUrl(baseUrl: string, clientId: string): string {
