@@ -83,7 +83,7 @@ export async function callHttp(baseUrl: string, path: string, opts: HttpCallOpti
       ? fail(
           'timeout',
           status === undefined
-            ? `no answer within ${timeoutMs} ms; the server may be overloaded or hung`
+            ? `no answer within ${timeoutMs} ms; the server may be overloaded or hung, and may have received the request`
             : `answer not complete within ${timeoutMs} ms (body too slow)`,
           status,
           { delivered, phase: status === undefined ? 'headers' : 'body' },
@@ -96,6 +96,8 @@ export async function callHttp(baseUrl: string, path: string, opts: HttpCallOpti
     res = await (opts.fetch ?? fetch)(baseUrl + path, {
       method,
       signal,
+      // ComfyUI never redirects its API; following one would send our request to a host nobody configured.
+      redirect: 'manual',
       headers: opts.body === undefined ? {} : { 'content-type': 'application/json' },
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     });
@@ -107,7 +109,7 @@ export async function callHttp(baseUrl: string, path: string, opts: HttpCallOpti
         cause: err,
       });
     }
-    throw fail('connection_lost', `connection lost before an answer (${causeOf(err)}); the request may have been received`, undefined, {
+    throw fail('connection_lost', `connection lost before an answer (${causeOf(err)}); the request may have been received, so check the queue before resending`, undefined, {
       delivered: 'maybe',
       cause: err,
     });
@@ -156,7 +158,7 @@ export function statusError(answer: HttpAnswer): ComfyHttpError {
     'http_status',
     answer.server,
     answer.call,
-    `answered HTTP ${answer.status}: ${snippet(answer.body.toString('utf8'))}`,
+    `answered HTTP ${answer.status}${answer.status >= 500 ? ' (see the server log)' : ''}: ${snippet(answer.body.toString('utf8'))}`,
     answer.status,
   );
 }
@@ -173,13 +175,13 @@ export function parseJsonAnswer<S extends z.ZodType>(answer: HttpAnswer, schema:
   const fail = (code: ComfyErrorCode, detail: string) => new ComfyHttpError(code, answer.server, answer.call, detail, answer.status);
   const text = answer.body.toString('utf8');
   if (!isJsonMediaType(answer.mediaType)) {
-    throw fail('bad_content_type', `answered ${answer.contentType || 'no content type'} instead of JSON: ${snippet(text)}`);
+    throw fail('bad_content_type', `answered ${answer.contentType || 'no content type'} instead of JSON (is this URL a ComfyUI server, not a proxy page?): ${snippet(text)}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw fail('bad_json', `answered invalid JSON: ${snippet(text)}`);
+    throw fail('bad_json', `answered invalid JSON (is this URL a ComfyUI server?): ${snippet(text)}`);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
