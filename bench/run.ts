@@ -18,7 +18,7 @@ const benchmarks: Record<string, Benchmark> = {
   p4: { title: 'store: 100 000 tasks, 50 concurrent writers', pending: 'needs the task ledger (issue 4)' },
   p5: { title: 'renderer: 50 servers at 2 updates/s, 10 000 tasks', pending: 'needs the task table of the console (issue 6)' },
   p6: { title: 'engine memory with 100 000 stored tasks', pending: 'needs the task ledger (issue 4)' },
-  p7: { title: 'server death → detected (socket level until health states land)', run: runP7 },
+  p7: { title: 'server death → detected (crash → unhealthy)', run: runP7 },
 };
 
 async function main(): Promise<void> {
