@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { ServerId } from '../../../shared/fleet';
 import { useFleetStore } from '../store/fleet/store';
+import { HealthStatus } from './HealthStatus';
 import { QueueCounts } from './QueueCounts';
 import { RemoveServerButton } from './RemoveServerButton';
 import { SocketStatus } from './SocketStatus';
@@ -14,7 +15,7 @@ export const ServerCard = memo(function ServerCard({ id }: { id: ServerId }) {
   if (!server) return null;
   return (
     <article
-      className={`card card-${server.socket.state}`}
+      className={`card card-${server.health.state}`}
       data-testid="server-card"
       data-server-id={server.id}
       data-server-name={server.name}
@@ -25,11 +26,17 @@ export const ServerCard = memo(function ServerCard({ id }: { id: ServerId }) {
           {server.name}
         </h2>
         {!server.enabled && <span className="badge">disabled</span>}
+        {server.drained && (
+          <span className="badge" data-testid="drained">
+            drained
+          </span>
+        )}
         <RemoveServerButton id={server.id} name={server.name} />
       </header>
       <div className="card-url" title={server.url}>
         {server.url}
       </div>
+      <HealthStatus health={server.health} stats={server.stats} />
       <QueueCounts queue={server.queue} />
       <SocketStatus socket={server.socket} />
       {server.lastError && (
