@@ -163,6 +163,12 @@ const okCases: OkCase[] = [
   { name: 'gzip-encoded JSON is fine', call: stats, respond: gzipped(JSON.stringify(goodStats)), ok: (v) => expect(v).toMatchObject({ comfyuiVersion: '0.3.64' }) },
   { name: 'older server: system_stats without version and RAM', call: stats, respond: json({ system: { os: 'nt', python_version: '3.10', embedded_python: true }, devices: [{ name: 'cpu', type: 'cpu', index: null, vram_total: 0, vram_free: 0 }] }), ok: (v) => expect(v).toMatchObject({ comfyuiVersion: null, ramTotal: null, ramFree: null, devices: [{ index: null }] }) },
   { name: 'older server: /features missing (404) means no features', call: features, respond: body(404, 'text/plain', '404: Not Found'), ok: (v) => expect(v).toBeNull() },
+  {
+    name: 'a server that ignores our prompt_id: its own id comes back, for the dispatcher to compare',
+    call: submit,
+    respond: json({ prompt_id: 'server-chosen', number: 7, node_errors: {} }),
+    ok: (v) => expect(v).toEqual({ promptId: 'server-chosen', number: 7, nodeErrors: [] }),
+  },
   { name: 'an empty JSON object on POST /queue is tolerated', call: del, respond: json({}), ok: (v) => expect(v).toBeUndefined() },
   { name: 'v3 COMBO options and oddly typed options', call: objectInfo, respond: json({ UNETLoader: { input: { required: { unet_name: ['COMBO', { options: ['flux.safetensors', 3, null] }], weight_dtype: [['default', 'fp8']] } } } }), ok: (v) => expect(v).toEqual({ nodeClasses: ['UNETLoader'], models: ['flux.safetensors'] }) },
 ];
@@ -224,6 +230,21 @@ describe('E3: hostile answers become typed errors naming the server and the call
     // Give stray promises from cut-off calls a turn to surface.
     await new Promise((r) => setTimeout(r, 50));
     expect(unhandled).toEqual([]);
+  });
+
+  it('a caller abort while waiting is `aborted`, delivered maybe; an already-aborted signal sends nothing (delivered no)', async () => {
+    const waiting = new AbortController();
+    const pending = clientFor(hold()).submitPrompt({ prompt: {}, promptId: 'P1', clientId: 'me' }, { signal: waiting.signal });
+    setTimeout(() => waiting.abort(), 30);
+    const late = await pending.then(() => null, (e: unknown) => e as ComfyHttpError);
+    expect([late?.code, late?.delivered]).toEqual(['aborted', 'maybe']);
+
+    const id = nextCase;
+    const early = await clientFor(json({}))
+      .interrupt('P1', { signal: AbortSignal.abort() })
+      .then(() => null, (e: unknown) => e as ComfyHttpError);
+    expect([early?.code, early?.delivered, early?.call]).toEqual(['aborted', 'no', 'POST /interrupt']);
+    expect(srv.requests.filter((r) => r.caseId === id)).toEqual([]);
   });
 
   it('a sanity check that the gzip fixture really is small on the wire', () => {
