@@ -5,7 +5,7 @@ describe('host arguments (npm run serve / npm start)', () => {
   it('M2: --servers takes URLs and name=URL pairs, comma-separated and repeatable', () => {
     const a = parseHostArgs(['--servers', 'http://127.0.0.1:8188, gpu-2=http://10.0.0.6:8188', '--servers', 'https://h:443']);
     expect(a.servers).toEqual([{ url: 'http://127.0.0.1:8188' }, { name: 'gpu-2', url: 'http://10.0.0.6:8188' }, { url: 'https://h:443' }]);
-    expect(a).toMatchObject({ host: '127.0.0.1', port: DEFAULT_PORT, dataDir: null, token: null, demo: false });
+    expect(a).toMatchObject({ host: '127.0.0.1', port: DEFAULT_PORT, dataDir: null, token: null, apiPort: null, demo: false });
   });
 
   it('M2: works with no settings file and no servers at all', () => {
@@ -16,6 +16,30 @@ describe('host arguments (npm run serve / npm start)', () => {
     expect(() => parseHostArgs(['--port', 'eighty'])).toThrow(HostArgsError);
     expect(() => parseHostArgs(['--port', '70000'])).toThrow(/0 to 65535/);
     expect(() => parseHostArgs(['--sever', 'x'])).toThrow(/Unknown option/);
+  });
+
+  it('A1: --api-port turns the task API on (0 picks a free port); --token is shared with the bridge', () => {
+    expect(parseHostArgs(['--api-port', '8421', '--token', 'T'])).toMatchObject({ apiPort: 8421, token: 'T', port: DEFAULT_PORT });
+    expect(parseHostArgs(['--api-port', '0']).apiPort).toBe(0);
+    expect(parseHostArgs(['--port', '0', '--api-port', '0'])).toMatchObject({ port: 0, apiPort: 0 });
+  });
+
+  it('A1: without --token the parser leaves the token null (the task API generates and prints one)', () => {
+    expect(parseHostArgs(['--api-port', '8421']).token).toBeNull();
+  });
+
+  it('A1: refuses a bad --api-port, the console port again, and an empty --token, naming the option', () => {
+    expect(() => parseHostArgs(['--api-port', 'x'])).toThrow(/--api-port x: give a port number/);
+    expect(() => parseHostArgs(['--api-port', '65536'])).toThrow(/--api-port 65536/);
+    expect(() => parseHostArgs(['--api-port', ''])).toThrow(/--api-port/);
+    expect(() => parseHostArgs(['--api-port=-1'])).toThrow(HostArgsError);
+    expect(() => parseHostArgs(['--port', '9000', '--api-port', '9000'])).toThrow(/also the console's --port/);
+    expect(() => parseHostArgs(['--api-port', String(DEFAULT_PORT)])).toThrow(/also the console's --port/);
+    expect(() => parseHostArgs(['--token', ''])).toThrow(/--token is empty/);
+  });
+
+  it('A1: the help names --api-port and says how the token is made when not given', () => {
+    expect(() => parseHostArgs(['--help'])).toThrow(/--api-port N[\s\S]*generated at\s+start-up and printed/);
   });
 
   it('M1: tolerates the switches Electron adds when not strict', () => {

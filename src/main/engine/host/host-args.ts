@@ -6,7 +6,13 @@ export interface HostArgs {
   host: string;
   port: number;
   dataDir: string | null;
+  /**
+   * Bearer token for the API bridge and the task API. Null when not given: the task API then
+   * makes a random one at start-up and prints it (never the parser: parsing stays pure).
+   */
   token: string | null;
+  /** Port of the task REST API (A1); null (the default) serves none; 0 picks a free one. */
+  apiPort: number | null;
   demo: boolean;
   verbose: boolean;
 }
@@ -32,6 +38,7 @@ export function parseHostArgs(argv: string[], { strict = true } = {}): HostArgs 
       port: { type: 'string' },
       data: { type: 'string' },
       token: { type: 'string' },
+      'api-port': { type: 'string' },
       demo: { type: 'boolean' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -40,9 +47,15 @@ export function parseHostArgs(argv: string[], { strict = true } = {}): HostArgs 
   if (values.help) throw new HostArgsError(HELP);
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   const portText = str(values.port);
-  const port = portText === undefined ? DEFAULT_PORT : Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new HostArgsError(`--port ${portText}: give a port number from 0 to 65535 (0 picks a free one)`);
+  const port = portText === undefined ? DEFAULT_PORT : parsePort('--port', portText);
+  const apiPortText = str(values['api-port']);
+  const apiPort = apiPortText === undefined ? null : parsePort('--api-port', apiPortText);
+  if (apiPort !== null && apiPort !== 0 && apiPort === port) {
+    throw new HostArgsError(`--api-port ${apiPort} is also the console's --port; give the task API a port of its own (0 picks a free one)`);
+  }
+  const token = str(values.token);
+  if (token !== undefined && token.trim() === '') {
+    throw new HostArgsError('--token is empty; give a secret, or leave --token out (the task API then generates one and prints it)');
   }
   const serverLists = Array.isArray(values.servers) ? values.servers.filter((s): s is string => typeof s === 'string') : [];
   const servers = serverLists
@@ -55,10 +68,20 @@ export function parseHostArgs(argv: string[], { strict = true } = {}): HostArgs 
     host: str(values.host) ?? '127.0.0.1',
     port,
     dataDir: str(values.data) ?? null,
-    token: str(values.token) ?? null,
+    token: token ?? null,
+    apiPort,
     demo: values.demo === true,
     verbose: values.verbose === true,
   };
+}
+
+function parsePort(option: string, text: string): number {
+  // Number('') is 0 and Number(' 8 ') is 8: only plain digits are a port.
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new HostArgsError(`${option} ${text}: give a port number from 0 to 65535 (0 picks a free one)`);
+  }
+  return port;
 }
 
 function parseServerSpec(spec: string): ServerInput {
@@ -73,6 +96,9 @@ export const HELP = `Options:
   --host ADDR      address to bind (default 127.0.0.1; anything else requires --token)
   --port N         port (default ${DEFAULT_PORT}; 0 picks a free one)
   --data DIR       data folder (default ./.data)
-  --token T        require this token on the API bridge
+  --token T        require this token on the API bridge and the task API
+  --api-port N     serve the task REST API (A1) on this port; off unless given, 0 picks a free one.
+                   It always requires a token: --token T, or else a random one is generated at
+                   start-up and printed (it changes on every start; give --token for scripts)
   --demo           also start three simulated ComfyUI servers with some load
   --verbose        log every server event`;
