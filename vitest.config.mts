@@ -9,5 +9,7 @@ export default defineConfig({
     // Tests open real sockets on 127.0.0.1; two cores, so keep parallelism modest.
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
+    // One throwaway PostgreSQL per run for the ledger tests (test/store), shared via inject('pgAdminUrl').
+    globalSetup: ['./test/support/postgres-global-setup.ts'],
   },
 });

@@ -49,7 +49,7 @@ export const auditInputSchema = z.object({
     .max(2000)
     .nullish()
     .transform((r) => (r?.trim() ? r.trim() : null)),
-  details: z.unknown(),
+  details: z.unknown().optional(),
 });
 
 export const statusListSchema = z.array(taskStatusSchema).max(7);

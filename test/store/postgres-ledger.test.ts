@@ -1,0 +1,4 @@
+import { postgresBackend } from './harness';
+import { ledgerConformance } from './conformance';
+
+ledgerConformance(postgresBackend());

@@ -1,0 +1,4 @@
+import { sqliteBackend } from './harness';
+import { ledgerConformance } from './conformance';
+
+ledgerConformance(sqliteBackend());
