@@ -68,7 +68,8 @@ export interface TaskOutput {
 }
 
 export interface NodeError {
-  nodeId: string;
+  /** Null for a prompt-level error that names no node. */
+  nodeId: string | null;
   classType: string | null;
   message: string;
 }

@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { systemClock } from '../core/clock';
 import { backendErrors, fromSqliteError } from './backend-errors';
 import { Ledger } from './ledger';
-import { migrate } from './migrations/migrate';
+import { inspectSchema, migrate } from './migrations/migrate';
 import { SqliteRunner } from './sql/sqlite-runner';
 import type { LedgerOptions, Store } from './store';
 
@@ -26,21 +26,25 @@ export interface SqliteStoreOptions extends LedgerOptions {
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const file = resolve(options.file);
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  let db: DatabaseSync;
   try {
     mkdirSync(dirname(file), { recursive: true });
+  } catch (err) {
+    throw backendErrors.unavailable(file, `its folder cannot be created (${(err as Error).message})`);
+  }
+  let db: DatabaseSync;
+  try {
     db = new DatabaseSync(file, { timeout: busyTimeoutMs, enableForeignKeyConstraints: true });
   } catch (err) {
     throw fromSqliteError(err, file);
   }
   try {
-    // Read before any write: a file that is not a SQLite database fails here, untouched.
-    db.prepare('SELECT COUNT(*) AS n FROM sqlite_master').get();
+    const runner = new SqliteRunner(db, file);
+    // Read before any write: a damaged, foreign or too new file fails here and stays untouched.
+    runner.readSync(() => inspectSchema('sqlite', file));
     const mode = String((db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode?: unknown } | undefined)?.journal_mode);
     if (mode !== 'wal') throw backendErrors.unavailable(file, `it cannot use write-ahead logging (journal mode stays "${mode}"); keep the data folder on a local disk`);
     // NORMAL is durable across a crash of the console in WAL mode; only a power cut may lose the last commits.
     db.exec(`PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))};`);
-    const runner = new SqliteRunner(db, file);
     runner.writeSync(() => migrate({ dialect: 'sqlite', label: file, now: (options.clock ?? systemClock).now() }));
     return new Ledger(runner, options);
   } catch (err) {

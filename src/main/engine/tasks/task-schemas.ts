@@ -29,7 +29,7 @@ export const taskOutputSchema = z.strictObject({
 export const taskErrorSchema = z.strictObject({
   code: text(100),
   message: z.string().max(100_000),
-  nodeErrors: z.array(z.strictObject({ nodeId: z.string(), classType: z.string().nullable(), message: z.string() })).optional(),
+  nodeErrors: z.array(z.strictObject({ nodeId: z.string().nullable(), classType: z.string().nullable(), message: z.string() })).optional(),
 }) satisfies z.ZodType<TaskError>;
 
 const reason = text(2000);

@@ -33,35 +33,46 @@ export function* migrate(opts: MigrateOptions): Script<{ from: number; to: numbe
     yield* all('SELECT pg_advisory_xact_lock(?)', [advisoryKey(`comfyfleet:${schema}`)]);
     yield* run(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   }
-  const tables = (
-    yield* all({
-      sqlite: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
-      postgres: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
-    })
-  ).map((r) => String(r.name));
-  if (tables.length > 0 && !tables.includes('schema_migrations')) {
-    throw new LedgerError(
-      'incompatible_database',
-      `ledger database ${opts.label} already holds tables that are not ComfyFleet's (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}); it was left untouched. Point the console at an empty or ComfyFleet database`,
-      { database: opts.label, tables },
-    );
-  }
+  const from = yield* inspectSchema(opts.dialect, opts.label);
   yield* run(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at ${opts.dialect === 'sqlite' ? 'INTEGER' : 'BIGINT'} NOT NULL)`);
   const applied = (yield* all('SELECT version FROM schema_migrations ORDER BY version')).map((r) => Number(r.version));
-  const from = applied.at(-1) ?? 0;
-  if (from > LATEST_VERSION) {
-    throw new LedgerError(
-      'incompatible_database',
-      `ledger database ${opts.label} has schema version ${from}, newer than this ComfyFleet knows (${LATEST_VERSION}); it was left untouched. Update ComfyFleet, or point it at another database`,
-      { database: opts.label, version: from, known: LATEST_VERSION },
-    );
-  }
   for (const migration of MIGRATIONS) {
     if (applied.includes(migration.version)) continue;
     for (const statement of migration.statements(opts.dialect)) yield* run(statement);
     yield* run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, opts.now]);
   }
   return { from, to: LATEST_VERSION };
+}
+
+/**
+ * Reads which schema version the database holds (0 when empty), refusing one that holds
+ * someone else's tables or a newer ComfyFleet's schema. Reads only, so a refused database is
+ * left exactly as it was.
+ */
+export function* inspectSchema(dialect: Dialect, label: string): Script<number> {
+  const tables = (
+    yield* all({
+      sqlite: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+      postgres: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
+    })
+  ).map((r) => String(r.name));
+  if (tables.length === 0) return 0;
+  if (!tables.includes('schema_migrations')) {
+    throw new LedgerError(
+      'incompatible_database',
+      `ledger database ${label} already holds tables that are not ComfyFleet's (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}); it was left untouched. Point the console at an empty or ComfyFleet database`,
+      { database: label, tables },
+    );
+  }
+  const version = Number((yield* all('SELECT MAX(version) AS v FROM schema_migrations'))[0]?.v ?? 0);
+  if (version > LATEST_VERSION) {
+    throw new LedgerError(
+      'incompatible_database',
+      `ledger database ${label} has schema version ${version}, newer than this ComfyFleet knows (${LATEST_VERSION}); it was left untouched. Update ComfyFleet, or point it at another database`,
+      { database: label, version, known: LATEST_VERSION },
+    );
+  }
+  return version;
 }
 
 /** A stable 31-bit key for pg_advisory_xact_lock (FNV-1a), one per schema. */

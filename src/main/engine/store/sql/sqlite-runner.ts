@@ -29,10 +29,18 @@ export class SqliteRunner implements ScriptRunner {
     return this.settle(() => this.inTransaction('BEGIN', script));
   }
 
-  /** Runs a script synchronously; for opening (migrations) and tests. */
+  /** Runs a script synchronously; for opening (inspection, migrations). */
   writeSync<T>(script: () => Script<T>): T {
     try {
       return this.inTransaction('BEGIN IMMEDIATE', script);
+    } catch (err) {
+      throw fromSqliteError(err, this.label);
+    }
+  }
+
+  readSync<T>(script: () => Script<T>): T {
+    try {
+      return this.inTransaction('BEGIN', script);
     } catch (err) {
       throw fromSqliteError(err, this.label);
     }
