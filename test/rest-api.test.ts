@@ -151,6 +151,8 @@ describe('task API gate: token, Host, browsers (A1, E2)', () => {
     expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
     expect(none.text).not.toContain(TOKEN);
     expect(none.headers['access-control-allow-origin']).toBeUndefined();
+    // A refusal of a request without a body keeps the connection usable.
+    expect(none.headers['connection']).not.toBe('close');
 
     const good = await raw(api, 'GET', '/v1/servers');
     expect(good.status).toBe(200);

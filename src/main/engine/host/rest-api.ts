@@ -119,7 +119,7 @@ export async function startRestApi(opts: RestApiOptions): Promise<RestApi> {
     } catch (err) {
       if (!(err instanceof RestError)) throw err;
       // The request may still be sending: its rest cannot be trusted to frame the next one.
-      if (!bodyDone && !req.complete) res.setHeader('connection', 'close');
+      if (!bodyDone && !req.complete && announcesBody(req)) res.setHeader('connection', 'close');
       sendError(res, err);
     }
   }
@@ -159,6 +159,11 @@ export async function startRestApi(opts: RestApiOptions): Promise<RestApi> {
         server.closeAllConnections();
       })),
   };
+}
+
+function announcesBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 function pathOf(req: IncomingMessage): string {
