@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
-import { openPostgresStore } from '../../src/main/engine/store/open-postgres';
-import { openSqliteStore } from '../../src/main/engine/store/open-sqlite';
 import type { LedgerOptions, Store } from '../../src/main/engine/store/store';
 import { createDatabase } from '../support/postgres';
+import type { LedgerTarget } from './fixtures/open-target';
+import { openTarget } from './fixtures/open-target';
 
-/** Where a ledger lives; child processes get this to open the same database. */
-export type LedgerTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema: string };
+export type { LedgerTarget };
 
 export interface LedgerDb {
   target: LedgerTarget;
@@ -21,10 +20,6 @@ export interface Backend {
   name: 'sqlite' | 'postgres';
   /** A new, empty ledger for one test; every store opened through it is closed after the test. */
   fresh(): Promise<LedgerDb>;
-}
-
-export function openTarget(target: LedgerTarget, options: LedgerOptions & { poolSize?: number } = {}): Promise<Store> {
-  return target.kind === 'sqlite' ? openSqliteStore({ ...options, file: target.file }) : openPostgresStore({ ...options, url: target.url, schema: target.schema });
 }
 
 function tracked(make: (target: LedgerTarget) => LedgerDb) {
