@@ -30,11 +30,7 @@ export interface FetchRun {
 /** Fetches one output from the run's server and stores it; never rejects. */
 export async function fetchOutput(run: FetchRun, ref: OutputRef, index: number): Promise<StoredOutput> {
   const base = baseRecord(ref);
-  const fail = (code: OutputErrorCode, detail: string): StoredOutput => ({
-    ...base,
-    error: `could not store output ${quote(ref.filename)} (node ${quote(ref.nodeId)}) from server "${run.source.serverName}": ${detail}`,
-    errorCode: code,
-  });
+  const fail = (code: OutputErrorCode, detail: string): StoredOutput => failedRecord(ref, run.source.serverName, code, detail);
 
   if (run.signal.aborted) return stopped(run, fail);
   const room = run.maxTaskBytes - run.used;
@@ -110,6 +106,15 @@ export function baseRecord(ref: OutputRef): StoredOutput {
     contentType: OCTET_STREAM,
     error: null,
     errorCode: null,
+  };
+}
+
+/** The record of an output that was not stored; the message names the file, its node and the server. */
+export function failedRecord(ref: OutputRef, serverName: string, code: OutputErrorCode, detail: string): StoredOutput {
+  return {
+    ...baseRecord(ref),
+    error: `could not store output ${quote(ref.filename)} (node ${quote(ref.nodeId)}) from server "${serverName}": ${detail}`,
+    errorCode: code,
   };
 }
 

@@ -2,7 +2,7 @@ import { mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { OutputRef } from '../comfy/comfy-schemas';
 import { EngineError } from '../core/engine-error';
-import { baseRecord, fetchOutput, type FetchRun } from './fetch-output';
+import { baseRecord, failedRecord, fetchOutput, type FetchRun } from './fetch-output';
 import { classifyName, MAX_OUTPUT_INDEX, outputFileName, thumbFileName } from './output-names';
 import { ensurePlainDir, isPlainDir, readPlainFile } from './safe-files';
 import { taskDirName } from './sanitise';
@@ -53,6 +53,7 @@ export class OutputStore {
    * earlier stored copy on disk. Never rejects for server or disk trouble.
    */
   async fetchAll(taskId: string, source: OutputSource, refs: readonly OutputRef[], options: FetchOptions = {}): Promise<StoredOutput[]> {
+    if (typeof taskId !== 'string') throw new TypeError('fetchAll: taskId must be a string');
     if (!Array.isArray(refs)) throw new TypeError('fetchAll: refs must be an array');
     const o = { ...FETCH_DEFAULTS, ...defined(this.defaults), ...defined(options) };
     const maxRefs = Math.min(Math.max(0, Math.floor(o.maxRefs)), MAX_OUTPUT_INDEX + 1);
@@ -60,13 +61,7 @@ export class OutputStore {
 
     return this.serialised(dirName, async () => {
       const records: StoredOutput[] = refs.map((ref, i) =>
-        i < maxRefs
-          ? baseRecord(ref)
-          : {
-              ...baseRecord(ref),
-              error: `output ${i + 1} of task ${taskId} from server "${source.serverName}" was not fetched: a task may store at most ${maxRefs} outputs`,
-              errorCode: 'too_many_outputs' as const,
-            },
+        i < maxRefs ? baseRecord(ref) : failedRecord(ref, source.serverName, 'too_many_outputs', `not fetched: a task may store at most ${maxRefs} outputs`),
       );
       const wanted = refs.slice(0, maxRefs);
       if (wanted.length === 0) return records;
@@ -77,9 +72,7 @@ export class OutputStore {
         dir = await ensurePlainDir(this.root, dirName);
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
-        return records.map((r, i) =>
-          i < maxRefs ? { ...r, error: `could not store outputs of task ${taskId} from server "${source.serverName}": ${why}`, errorCode: 'store_failed' as const } : r,
-        );
+        return records.map((r, i) => (i < maxRefs ? failedRecord(refs[i] as OutputRef, source.serverName, 'store_failed', `the task folder is unusable (${why})`) : r));
       }
 
       const deadline = AbortSignal.timeout(o.totalTimeoutMs);
