@@ -2,6 +2,7 @@
  * `npm run bench -- pN`: runs benchmark PN of PRODUCT.md and ends with one line `pN key=value …`.
  * Benchmarks print figures and ratios; they never assert timings.
  */
+import { runP4 } from './p4-store';
 import { runP7 } from './p7-death-detection';
 
 interface Benchmark {
@@ -15,7 +16,7 @@ const benchmarks: Record<string, Benchmark> = {
   p1: { title: 'dispatch throughput, engine vs bare client', pending: 'needs the dispatcher (issue 5)' },
   p2: { title: '100 simultaneous tasks on 3 equal servers', pending: 'needs the dispatcher and balancer (issue 5)' },
   p3: { title: 'mixed-speed fleet, Poisson arrivals at 80 % load', pending: 'needs the balancer (issue 5)' },
-  p4: { title: 'store: 100 000 tasks, 50 concurrent writers', pending: 'needs the task ledger (issue 4)' },
+  p4: { title: 'store: 100 000 tasks, 50 concurrent writers (SQLite and PostgreSQL)', run: runP4 },
   p5: { title: 'renderer: 50 servers at 2 updates/s, 10 000 tasks', pending: 'needs the task table of the console (issue 6)' },
   p6: { title: 'engine memory with 100 000 stored tasks', pending: 'needs the task ledger (issue 4)' },
   p7: { title: 'server death → detected (crash → unhealthy)', run: runP7 },

@@ -25,6 +25,8 @@ import type { ScriptRunner } from './sql/script';
 import type { AuditInput, LedgerOptions, RerunRequest, Store, SubmitRequest, UnfinishedPage, UnfinishedQuery, VerifyPage, VersionGuard } from './store';
 
 const RETENTION_KEY = 'tasks.retention_days';
+/** Reads of more than one statement that must agree with each other. */
+const SNAPSHOT = { snapshot: true } as const;
 const MAX_SETTING_BYTES = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -113,13 +115,13 @@ export class Ledger implements Store {
   }
 
   findByPromptId(promptId: string): Promise<{ task: TaskView; attempt: AttemptView } | null> {
-    return this.runner.read(() => taskByPromptId(promptId));
+    return this.runner.read(() => taskByPromptId(promptId), SNAPSHOT);
   }
 
   async listTasks(query: TaskQuery = {}): Promise<TaskPage> {
     const q = { ...query, ...(query.status ? { status: check(statusListSchema, query.status, 'status filter') } : {}) };
     const limit = pageSize(q.limit);
-    return this.runner.read(() => listTaskPage(q, limit));
+    return this.runner.read(() => listTaskPage(q, limit), SNAPSHOT);
   }
 
   async listUnfinished(query: UnfinishedQuery = {}): Promise<UnfinishedPage> {
@@ -143,7 +145,7 @@ export class Ledger implements Store {
   async verifyTasks(options: { cursor?: string | null; limit?: number } = {}): Promise<VerifyPage> {
     const limit = pageSize(options.limit, 5000, 500);
     const after = options.cursor ? decodeCursor(options.cursor)[1] : null;
-    const r = await this.runner.read(() => verifyPage(after, limit));
+    const r = await this.runner.read(() => verifyPage(after, limit), SNAPSHOT);
     return { checked: r.checked, mismatched: r.mismatched, nextCursor: r.checked === limit && r.lastId !== null ? encodeCursor(0, r.lastId) : null };
   }
 
@@ -217,7 +219,7 @@ export class Ledger implements Store {
 
   async listAudit(options: { limit?: number; cursor?: string | null; target?: string } = {}): Promise<AuditPage> {
     const limit = pageSize(options.limit);
-    return this.runner.read(() => listAuditPage(limit, options.cursor ?? null, options.target ?? null));
+    return this.runner.read(() => listAuditPage(limit, options.cursor ?? null, options.target ?? null), SNAPSHOT);
   }
 
   async getSetting(key: string): Promise<unknown> {

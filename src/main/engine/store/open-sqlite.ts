@@ -44,7 +44,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     const mode = String((db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode?: unknown } | undefined)?.journal_mode);
     if (mode !== 'wal') throw backendErrors.unavailable(file, `it cannot use write-ahead logging (journal mode stays "${mode}"); keep the data folder on a local disk`);
     // NORMAL is durable across a crash of the console in WAL mode; only a power cut may lose the last commits.
-    db.exec(`PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))};`);
+    // Checkpoints (which fsync) every ~16 MB of WAL rather than 4 MB: fewer stalls at P4's write rate.
+    // A 16 MB page cache keeps the hot index pages of 100 000 tasks in memory (P6 allows it).
+    db.exec(
+      `PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}; PRAGMA wal_autocheckpoint = 4000; PRAGMA cache_size = -16000;`,
+    );
     runner.writeSync(() => migrate({ dialect: 'sqlite', label: file, now: (options.clock ?? systemClock).now() }));
     return new Ledger(runner, options);
   } catch (err) {

@@ -80,23 +80,23 @@ export function* readTasks(where: string, params: readonly SqlParam[], tail = ''
   return (yield* all(`SELECT ${TASK_COLUMNS} FROM tasks WHERE ${where} ${tail}`, params)).map(toTask);
 }
 
-/** The columns a TaskView changes, in UPDATE order (see transition.ts). */
-export function mutableColumns(t: TaskView): SqlParam[] {
-  return [
-    t.status,
-    t.serverId,
-    t.promptId,
-    t.attempt,
-    t.requeues,
-    t.progress ? JSON.stringify(t.progress) : null,
-    JSON.stringify(t.outputs),
-    t.error ? JSON.stringify(t.error) : null,
-    t.updatedAt,
-    t.dispatchedAt,
-    t.startedAt,
-    t.endedAt,
-    t.version,
-  ];
+/** Column name → value of everything a transition may change (everything but identity). */
+export function mutableColumns(t: TaskView): Record<string, SqlParam> {
+  return {
+    status: t.status,
+    server_id: t.serverId,
+    prompt_id: t.promptId,
+    attempt: t.attempt,
+    requeues: t.requeues,
+    progress: t.progress ? JSON.stringify(t.progress) : null,
+    outputs: JSON.stringify(t.outputs),
+    error: t.error ? JSON.stringify(t.error) : null,
+    updated_at: t.updatedAt,
+    dispatched_at: t.dispatchedAt,
+    started_at: t.startedAt,
+    ended_at: t.endedAt,
+    version: t.version,
+  };
 }
 
 export const EVENT_COLUMNS = 'id, task_id, at, version, data';

@@ -55,10 +55,13 @@ function* commit(ctx: ScriptContext, task: TaskView, body: RowEvent): Script<Tas
   const at = ctx.now();
   const event = { ...body, id: 0, taskId: task.id, at, version: task.version + 1 } as TaskEvent;
   const next = applyEvent(task, event);
+  // Only the columns that change: an index is rewritten only when one of its columns is set.
+  const before = mutableColumns(task);
+  const changes = Object.entries(mutableColumns(next)).filter(([column, value]) => before[column] !== value);
   const releaseClaim = !holdsClaim(next.mode, next.status);
   const changed = yield* run(
-    `UPDATE tasks SET status = ?, server_id = ?, prompt_id = ?, attempt = ?, requeues = ?, progress = ?, outputs = ?, error = ?, updated_at = ?, dispatched_at = ?, started_at = ?, ended_at = ?, version = ?${releaseClaim ? ', key_claim = NULL' : ''} WHERE id = ? AND version = ?`,
-    [...mutableColumns(next), task.id, task.version],
+    `UPDATE tasks SET ${changes.map(([column]) => `${column} = ?`).join(', ')}${releaseClaim ? ', key_claim = NULL' : ''} WHERE id = ? AND version = ?`,
+    [...changes.map(([, value]) => value), task.id, task.version],
   );
   if (changed !== 1) {
     // Someone committed between our read and our update (PostgreSQL only; SQLite writers are serial).

@@ -55,13 +55,17 @@ export function likeEscape(s: string): string {
 
 /**
  * Drives scripts against one database. `write` runs one transaction; `read` runs on one
- * consistent connection without taking write locks.
+ * connection without taking write locks.
  */
 export interface ScriptRunner {
   readonly dialect: Dialect;
   /** Names the database in messages (file path, or URL without password). */
   readonly label: string;
   write<T>(script: () => Script<T>): Promise<T>;
-  read<T>(script: () => Script<T>): Promise<T>;
+  /**
+   * `snapshot`: the script's statements must see one moment (a count and its page, rows and
+   * their events). Otherwise each statement sees what committed before it, which is cheaper.
+   */
+  read<T>(script: () => Script<T>, options?: { snapshot?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
