@@ -3,6 +3,7 @@
  * Benchmarks print figures and ratios; they never assert timings.
  */
 import { runP4 } from './p4-store';
+import { runP6 } from './p6-memory';
 import { runP7 } from './p7-death-detection';
 
 interface Benchmark {
@@ -18,7 +19,7 @@ const benchmarks: Record<string, Benchmark> = {
   p3: { title: 'mixed-speed fleet, Poisson arrivals at 80 % load', pending: 'needs the balancer (issue 5)' },
   p4: { title: 'store: 100 000 tasks, 50 concurrent writers (SQLite and PostgreSQL)', run: runP4 },
   p5: { title: 'renderer: 50 servers at 2 updates/s, 10 000 tasks', pending: 'needs the task table of the console (issue 6)' },
-  p6: { title: 'engine memory with 100 000 stored tasks', pending: 'needs the task ledger (issue 4)' },
+  p6: { title: 'engine memory with 100 000 stored tasks (SQLite and PostgreSQL)', run: runP6 },
   p7: { title: 'server death → detected (crash → unhealthy)', run: runP7 },
 };
 

@@ -135,6 +135,28 @@ export function stateMachineSuite(backend: Backend): void {
       await expectRebuildable(store, t.id);
     });
 
+    it('S3: a refused write among concurrent writes is rolled back alone; the others stand', async () => {
+      const store = await ledger();
+      const a = await submitted(store);
+      const b = await submitted(store);
+      const results = await Promise.allSettled([
+        store.transition(a.id, MoveTo.dispatched('gpu-1', 'p-first'), { expectedVersion: 1 }),
+        store.transition(a.id, MoveTo.dispatched('gpu-2', 'p-second'), { expectedVersion: 1 }),
+        store.submit({ sessionId: 's', key: 'fresh', workflow: txt2img() }),
+        store.transition(b.id, MoveTo.running(), { expectedVersion: 1 }),
+        store.appendMessage(b.id, 'warning', 'waiting for a lock'),
+      ]);
+      const codes = results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as LedgerError).code));
+      expect([codes[0], codes[1]].sort()).toEqual(['ok', 'version_conflict']);
+      expect(codes.slice(2)).toEqual(['ok', 'illegal_transition', 'ok']);
+      const attempts = await store.listAttempts(a.id);
+      expect(attempts).toHaveLength(1);
+      expect((await store.getTask(a.id))?.promptId).toBe(attempts[0]?.promptId);
+      expect((await store.listTasks()).total).toBe(3);
+      expect((await store.listEvents(b.id)).map((e) => e.kind)).toEqual(['created', 'message']);
+      expect((await store.verifyTasks()).mismatched).toEqual([]);
+    });
+
     it('S3: 50 concurrent status writers on shared tasks → no lost update, no illegal transition', async () => {
       const db = await backend.fresh();
       const stores = await Promise.all([1, 2, 3, 4].map((i) => db.open({ newId: sequence(`c${i}`) })));
