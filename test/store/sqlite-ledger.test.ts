@@ -90,6 +90,23 @@ describe('the SQLite file (S1)', () => {
     expect(err.message).toContain('has schema version 99, newer than this ComfyFleet knows (1)');
   });
 
+  it('S1: a writer kept waiting past the busy timeout by another connection gets store_busy, not a hang', async () => {
+    const file = join(await folder(), 'ledger.sqlite');
+    const store = await openSqliteStore({ file, busyTimeoutMs: 50 });
+    const other = new DatabaseSync(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const err = await rejectsWith(store.submit({ sessionId: 's', workflow: txt2img() }), 'store_busy');
+      expect(err.message).toContain(`ledger database ${file} stayed locked by other writers too long`);
+      other.exec('ROLLBACK');
+      expect((await store.submit({ sessionId: 's', workflow: txt2img() })).outcome).toBe('created');
+    } finally {
+      if (other.isTransaction) other.exec('ROLLBACK');
+      other.close();
+      await store.close();
+    }
+  });
+
   it('S1: a data folder that cannot be created → store_unavailable naming the path', async () => {
     const dir = await folder();
     writeFileSync(join(dir, 'plain-file'), 'x');

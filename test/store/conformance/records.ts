@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../../../src/shared/fleet';
 import { ManualClock } from '../../support/manual-clock';
 import type { Backend } from '../harness';
+import { rejectsWith } from '../fixtures/expect-error';
 import { sequence, txt2img } from '../fixtures/workflows';
 
 /** Audit log, settings, the fleet's server registry, and persistence across a restart. */
@@ -45,6 +46,15 @@ export function recordsSuite(backend: Backend): void {
       await store.deleteServer('b');
       await store.deleteServer('b');
       expect((await store.listServers()).map((s) => s.id)).toEqual(['a']);
+    });
+
+    it('a closed ledger refuses calls with store_unavailable; closing twice is harmless', async () => {
+      const store = await (await backend.fresh()).open();
+      await store.close();
+      await store.close();
+      const err = await rejectsWith(store.submit({ sessionId: 's', workflow: txt2img() }), 'store_unavailable');
+      expect(err.message).toContain('the ledger was closed');
+      await rejectsWith(store.getTask('x'), 'store_unavailable');
     });
 
     it('S1 S2: everything survives closing and reopening the ledger (migrations run once)', async () => {

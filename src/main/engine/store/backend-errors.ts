@@ -17,6 +17,8 @@ export const backendErrors = {
       `ledger database ${label} is damaged or is not a SQLite database (${detail}). It was left untouched: move it aside or restore a backup, then start again (a missing file is created empty)`,
       { database: label },
     ),
+  closed: (label: string) =>
+    new LedgerError('store_unavailable', `cannot use the ledger database ${label}: the ledger was closed (the engine is shutting down); nothing was written`),
   duplicate: (label: string, detail: string) => new LedgerError('conflict', `ledger database ${label}: a row with the same unique value already exists (${detail})`),
   internal: (label: string, detail: string, cause: unknown) => new LedgerError('internal', `ledger database ${label} failed: ${detail}`, undefined, { cause }),
 } as const;

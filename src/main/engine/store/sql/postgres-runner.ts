@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { fromPgError, isRetryablePgError } from '../backend-errors';
+import { backendErrors, fromPgError, isRetryablePgError } from '../backend-errors';
 import type { Script, ScriptRunner, SqlOp, SqlResult } from './script';
 import { sqlFor } from './script';
 
@@ -53,7 +53,7 @@ export class PostgresRunner implements ScriptRunner {
 
   /** `begin` null: no transaction, each statement on its own (a single-row read needs no more). */
   private async run<T>(script: () => Script<T>, begin: string | null): Promise<T> {
-    if (this.closing) throw new Error('the ledger is closed');
+    if (this.closing) throw backendErrors.closed(this.label);
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {

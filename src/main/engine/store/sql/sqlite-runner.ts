@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { fromSqliteError } from '../backend-errors';
+import { backendErrors, fromSqliteError } from '../backend-errors';
 import type { Script, ScriptRunner, SqlOp, SqlResult } from './script';
 import { sqlFor } from './script';
 
@@ -37,7 +37,7 @@ export class SqliteRunner implements ScriptRunner {
   ) {}
 
   write<T>(script: () => Script<T>): Promise<T> {
-    if (this.closed) return Promise.reject(fromSqliteError(new Error('the ledger is closed'), this.label));
+    if (this.closed) return Promise.reject(backendErrors.closed(this.label));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ script, resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
@@ -46,8 +46,8 @@ export class SqliteRunner implements ScriptRunner {
 
   read<T>(script: () => Script<T>): Promise<T> {
     // Always a snapshot: a deferred transaction is cheap here and keeps count and page in agreement.
+    if (this.closed) return Promise.reject(backendErrors.closed(this.label));
     try {
-      if (this.closed) throw new Error('the ledger is closed');
       return Promise.resolve(this.inTransaction('BEGIN', script));
     } catch (err) {
       return Promise.reject(fromSqliteError(err, this.label));
