@@ -34,6 +34,15 @@ export interface TaskPolicy {
   failover: FailoverMode;
 }
 
+/**
+ * What a server must offer to run a task (B5): node classes and model files its
+ * `/object_info` lists. Servers lacking any of them are not eligible.
+ */
+export interface TaskRequirements {
+  nodes?: string[];
+  models?: string[];
+}
+
 /** One node of a ComfyUI API-format workflow; a link input is `[sourceNodeId, outputIndex]`. */
 export interface WorkflowNode {
   class_type: string;
@@ -105,6 +114,8 @@ export interface TaskView {
   parentId: TaskId | null;
   /** Manual pin to one server (B5), if the operator chose one. */
   pinServerId: ServerId | null;
+  /** Node classes and models the task needs (B5), if it named any. */
+  requirements: TaskRequirements | null;
   progress: TaskProgress | null;
   outputs: TaskOutput[];
   error: TaskError | null;
@@ -141,6 +152,7 @@ export type TaskEventBody =
       mode: TaskMode;
       parentId: TaskId | null;
       pinServerId: ServerId | null;
+      requirements: TaskRequirements | null;
     }
   | ({ kind: 'transition'; from: TaskStatus } & TaskTransition)
   | { kind: 'progress'; progress: TaskProgress }
@@ -239,3 +251,9 @@ export interface TaskPage {
 }
 
 export type TaskCounts = Record<TaskStatus, number>;
+
+/** A task as the console shows it live: the ledger's row plus what only the dispatcher knows. */
+export type LiveTaskView = TaskView & {
+  /** Why a queued task is still waiting (no capacity, L6 "waiting on lock"…); null otherwise. */
+  waiting: string | null;
+};

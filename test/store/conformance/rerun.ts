@@ -30,6 +30,18 @@ export function rerunSuite(backend: Backend): void {
       expect((await store.listAudit()).items[0]).toMatchObject({ actor: 'ops', action: 'task.rerun', target: parent.id, details: { taskId: r.task.id, forced: false, edited: false } });
     });
 
+    it('B5 T8: requirements and a pin are kept with the task and copied to its re-runs; "none" is stored as null', async () => {
+      const store = await ledger();
+      const requirements = { nodes: ['KSampler', 'IPAdapterApply'], models: ['sdxl_base.safetensors'] };
+      const parent = (await store.submit({ sessionId: 's', workflow: txt2img(), requirements, pinServerId: 'gpu-3' })).task;
+      expect(parent).toMatchObject({ requirements, pinServerId: 'gpu-3' });
+      expect((await store.getTask(parent.id))?.requirements).toEqual(requirements);
+      await run(store, parent.id);
+      expect((await store.rerun({ parentId: parent.id, actor: 'ops' })).task).toMatchObject({ requirements, pinServerId: 'gpu-3' });
+      expect((await store.submit({ sessionId: 's', workflow: txt2img(), requirements: { nodes: [], models: [] } })).task.requirements).toBeNull();
+      await rejectsWith(store.submit({ sessionId: 's', workflow: txt2img(), requirements: { nodes: [''] } }), 'bad_request');
+    });
+
     it('T8: a re-run may carry an edited workflow, which is validated', async () => {
       const store = await ledger();
       const parent = (await store.submit({ sessionId: 's', workflow: txt2img(1) })).task;

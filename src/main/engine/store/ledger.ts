@@ -79,7 +79,7 @@ export class Ledger implements Store {
     const req = check(submitRequestSchema, request, 'submission');
     // Validation and its JSON text happen before the transaction: it holds no lock while parsing megabytes.
     const workflow = parseWorkflow(req.workflow, this.ctx.maxWorkflowBytes);
-    return this.runner.write(() => insertTask(this.ctx, { type: req.type, sessionId: req.sessionId, key: req.key, pinServerId: req.pinServerId, parentId: null, workflow, claimKey: true }));
+    return this.runner.write(() => insertTask(this.ctx, { type: req.type, sessionId: req.sessionId, key: req.key, pinServerId: req.pinServerId, requirements: req.requirements, parentId: null, workflow, claimKey: true }));
   }
 
   async rerun(request: RerunRequest): Promise<SubmitOutcome> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ledgerErrors } from '../tasks/ledger-error';
 import { DEFAULT_TASK_TYPE, taskTypeNameSchema } from '../tasks/task-policy';
-import { taskChangeSchema, taskProgressSchema, taskStatusSchema } from '../tasks/task-schemas';
+import { taskChangeSchema, taskProgressSchema, taskRequirementsSchema, taskStatusSchema } from '../tasks/task-schemas';
 
 /*
  * Requests from outside (UI, REST, the dispatcher) are checked here before a transaction
@@ -23,6 +23,8 @@ export const submitRequestSchema = z.object({
   pinServerId: id('pinServerId')
     .nullish()
     .transform((s) => s ?? null),
+  // No requirement at all is stored as null, so "needs nothing" has one spelling.
+  requirements: taskRequirementsSchema.nullish().transform((r) => (r && (r.nodes?.length || r.models?.length) ? r : null)),
 });
 
 export const rerunRequestSchema = z.object({

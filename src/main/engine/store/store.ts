@@ -15,6 +15,7 @@ import type {
   TaskPolicy,
   TaskProgress,
   TaskQuery,
+  TaskRequirements,
   TaskView,
 } from '../../../shared/tasks';
 import type { Clock } from '../core/clock';
@@ -119,6 +120,8 @@ export interface SubmitRequest {
   workflow: unknown;
   /** Manual pin to one server (B5). */
   pinServerId?: ServerId | null;
+  /** Node classes and models a server must have (B5); kept with the task, copied to re-runs. */
+  requirements?: TaskRequirements | null;
 }
 
 export interface RerunRequest {

@@ -25,6 +25,7 @@ export function applyEvent(task: TaskView | null, event: TaskEvent): TaskView {
       requeues: 0,
       parentId: event.parentId,
       pinServerId: event.pinServerId,
+      requirements: event.requirements,
       progress: null,
       outputs: [],
       error: null,

@@ -15,6 +15,7 @@ const task = (over: Partial<TaskView>): TaskView => ({
   requeues: 0,
   parentId: null,
   pinServerId: null,
+  requirements: null,
   progress: null,
   outputs: [],
   error: null,

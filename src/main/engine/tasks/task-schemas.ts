@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TaskError, TaskEventBody, TaskOutput, TaskProgress } from '../../../shared/tasks';
+import type { TaskError, TaskEventBody, TaskOutput, TaskProgress, TaskRequirements } from '../../../shared/tasks';
 import type { TaskChange } from './move-to';
 import { TASK_STATUSES } from './task-states';
 
@@ -34,6 +34,11 @@ export const taskErrorSchema = z.strictObject({
 
 const reason = text(2000);
 
+export const taskRequirementsSchema = z.strictObject({
+  nodes: z.array(text(200)).max(1000).optional(),
+  models: z.array(text(500)).max(1000).optional(),
+}) satisfies z.ZodType<TaskRequirements>;
+
 export const taskChangeSchema = z.discriminatedUnion('to', [
   z.strictObject({ to: z.literal('dispatched'), serverId: text(200), promptId: text(200) }),
   z.strictObject({ to: z.literal('running') }),
@@ -65,6 +70,7 @@ export const taskEventBodySchema = z.discriminatedUnion('kind', [
     mode: z.enum(['once', 'rerunnable']),
     parentId: z.string().nullable(),
     pinServerId: z.string().nullable(),
+    requirements: taskRequirementsSchema.nullable(),
   }),
   transitionBodySchema,
   z.strictObject({ kind: z.literal('progress'), progress: taskProgressSchema }),

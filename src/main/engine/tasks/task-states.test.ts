@@ -7,7 +7,7 @@ import type { TaskChange } from './move-to';
 import { MoveTo, planTransition } from './move-to';
 import { ALLOWED_FROM, canMove, isTerminal, TASK_STATUSES, TERMINAL_STATUSES } from './task-states';
 
-const created = (at = 1000): TaskEvent => ({ kind: 'created', type: 'default', sessionId: 's', key: null, mode: 'once', parentId: null, pinServerId: null, id: 1, taskId: 't', at, version: 1 });
+const created = (at = 1000): TaskEvent => ({ kind: 'created', type: 'default', sessionId: 's', key: null, mode: 'once', parentId: null, pinServerId: null, requirements: null, id: 1, taskId: 't', at, version: 1 });
 
 const changes: Record<TaskStatus, TaskChange> = {
   queued: MoveTo.queued('server lost'),

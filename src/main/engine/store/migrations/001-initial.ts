@@ -69,6 +69,7 @@ export function statements(dialect: Dialect): string[] {
       requeues INTEGER NOT NULL,
       parent_id ${KEY},
       pin_server_id TEXT,
+      requirements TEXT,
       progress TEXT,
       outputs TEXT NOT NULL,
       error TEXT,

@@ -1,4 +1,4 @@
-import type { SubmitOutcome, TaskEvent, TaskPolicy } from '../../../../shared/tasks';
+import type { SubmitOutcome, TaskEvent, TaskPolicy, TaskRequirements } from '../../../../shared/tasks';
 import { applyEvent } from '../../tasks/apply-event';
 import { LedgerError, ledgerErrors } from '../../tasks/ledger-error';
 import { checkRerun, holdsClaim, outcomeAgainst } from '../../tasks/task-policy';
@@ -16,6 +16,7 @@ export interface NewTask {
   sessionId: string;
   key: string | null;
   pinServerId: string | null;
+  requirements: TaskRequirements | null;
   parentId: string | null;
   workflow: ValidWorkflow;
   /** False for a forced re-run: it carries the key for search but never takes the claim. */
@@ -56,6 +57,7 @@ export function* insertTask(ctx: ScriptContext, req: NewTask): Script<SubmitOutc
       mode: policy.mode,
       parentId: req.parentId,
       pinServerId: req.pinServerId,
+      requirements: req.requirements,
       id: 0,
       taskId: id,
       at,
@@ -63,7 +65,7 @@ export function* insertTask(ctx: ScriptContext, req: NewTask): Script<SubmitOutc
     };
     const task = applyEvent(null, event);
     const inserted = yield* run(
-      `INSERT INTO tasks (${TASK_COLUMNS}, key_claim) VALUES (${Array.from({ length: 22 }, () => '?').join(', ')}) ON CONFLICT (type, key_claim) DO NOTHING`,
+      `INSERT INTO tasks (${TASK_COLUMNS}, key_claim) VALUES (${Array.from({ length: 23 }, () => '?').join(', ')}) ON CONFLICT (type, key_claim) DO NOTHING`,
       [
         task.id,
         task.type,
@@ -77,6 +79,7 @@ export function* insertTask(ctx: ScriptContext, req: NewTask): Script<SubmitOutc
         task.requeues,
         task.parentId,
         task.pinServerId,
+        task.requirements ? JSON.stringify(task.requirements) : null,
         null,
         JSON.stringify(task.outputs),
         null,
@@ -139,6 +142,7 @@ export function* rerunTask(ctx: ScriptContext, req: RerunInput): Script<SubmitOu
     sessionId: req.sessionId ?? parent.sessionId,
     key: parent.key,
     pinServerId: parent.pinServerId,
+    requirements: parent.requirements,
     parentId: parent.id,
     workflow,
     claimKey: !forced,

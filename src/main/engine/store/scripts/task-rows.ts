@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { AttemptView, TaskEvent, TaskView } from '../../../../shared/tasks';
-import { taskErrorSchema, taskEventBodySchema, taskOutputSchema, taskProgressSchema, taskStatusSchema } from '../../tasks/task-schemas';
+import { taskErrorSchema, taskEventBodySchema, taskOutputSchema, taskProgressSchema, taskRequirementsSchema, taskStatusSchema } from '../../tasks/task-schemas';
 import type { Script, SqlParam } from '../sql/script';
 import { all, get } from '../sql/script';
 import { int, jsonColumn, parseRow } from './json-column';
 
 /** Columns of `tasks` that make a TaskView; never the workflow (S4). */
 export const TASK_COLUMNS =
-  'id, type, session_id, idem_key, mode, status, server_id, prompt_id, attempt, requeues, parent_id, pin_server_id, progress, outputs, error, created_at, updated_at, dispatched_at, started_at, ended_at, version';
+  'id, type, session_id, idem_key, mode, status, server_id, prompt_id, attempt, requeues, parent_id, pin_server_id, requirements, progress, outputs, error, created_at, updated_at, dispatched_at, started_at, ended_at, version';
 
 const nullableInt = int.nullable();
 const nullableText = z.string().nullable();
@@ -26,6 +26,7 @@ const taskRowSchema = z
     requeues: int,
     parent_id: nullableText,
     pin_server_id: nullableText,
+    requirements: jsonColumn(taskRequirementsSchema).nullable(),
     progress: jsonColumn(taskProgressSchema).nullable(),
     outputs: jsonColumn(z.array(taskOutputSchema)),
     error: jsonColumn(taskErrorSchema).nullable(),
@@ -50,6 +51,7 @@ const taskRowSchema = z
       requeues: r.requeues,
       parentId: r.parent_id,
       pinServerId: r.pin_server_id,
+      requirements: r.requirements,
       progress: r.progress,
       outputs: r.outputs,
       error: r.error,
