@@ -52,6 +52,8 @@ export function badInputSuite(backend: Backend): void {
       await rejectsWith(store.transition(t.id, { to: 'exploded' } as never, { expectedVersion: 1 }), 'bad_request');
       await rejectsWith(store.transition(t.id, MoveTo.running(), { expectedVersion: 0 }), 'bad_request');
       await rejectsWith(store.reportProgress(t.id, { value: -1, max: 10, nodeId: null }, { expectedVersion: 1 }), 'bad_request');
+      await rejectsWith(store.listUnfinished({ status: ['succeeded' as never] }), 'bad_request');
+      await rejectsWith(store.listTasks({ status: ['done' as never] }), 'bad_request');
       await rejectsWith(store.setSetting('k', undefined), 'bad_request');
       await rejectsWith(store.setSetting('k', { n: 1n } as never), 'bad_request');
       expect(await store.getTask(t.id)).toMatchObject({ version: 1, status: 'queued' });

@@ -7,7 +7,7 @@ import { ledgerErrors } from '../tasks/ledger-error';
 import type { TaskChange } from '../tasks/move-to';
 import { parsePolicy } from '../tasks/task-policy';
 import { DEFAULT_MAX_WORKFLOW_BYTES, parseWorkflow } from '../tasks/workflow-validation';
-import { auditInputSchema, check, rerunRequestSchema, retentionDaysSchema, settingKeySchema, statusListSchema, submitRequestSchema, taskChangeSchema, taskProgressSchema, versionGuardSchema } from './requests';
+import { activeStatusListSchema, auditInputSchema, check, rerunRequestSchema, retentionDaysSchema, settingKeySchema, statusListSchema, submitRequestSchema, taskChangeSchema, taskProgressSchema, versionGuardSchema } from './requests';
 import type { ScriptContext } from './scripts/context';
 import { insertAudit, listAuditPage } from './scripts/audit';
 import * as locks from './scripts/locks';
@@ -126,7 +126,8 @@ export class Ledger implements Store {
 
   async listUnfinished(query: UnfinishedQuery = {}): Promise<UnfinishedPage> {
     const limit = pageSize(query.limit);
-    return this.runner.read(() => listUnfinishedPage(query, limit));
+    const q = { ...query, ...(query.status ? { status: check(activeStatusListSchema, query.status, 'status filter of unfinished tasks') } : {}) };
+    return this.runner.read(() => listUnfinishedPage(q, limit));
   }
 
   countByStatus(filter: Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'> = {}): Promise<TaskCounts> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ledgerErrors } from '../tasks/ledger-error';
 import { DEFAULT_TASK_TYPE, taskTypeNameSchema } from '../tasks/task-policy';
+import { ACTIVE_STATUSES } from '../tasks/task-states';
 import { taskChangeSchema, taskProgressSchema, taskRequirementsSchema, taskStatusSchema } from '../tasks/task-schemas';
 
 /*
@@ -55,6 +56,7 @@ export const auditInputSchema = z.object({
 });
 
 export const statusListSchema = z.array(taskStatusSchema).max(7);
+export const activeStatusListSchema = z.array(z.enum(ACTIVE_STATUSES)).max(3);
 export { taskChangeSchema, taskProgressSchema };
 
 export const settingKeySchema = z.string().min(1).max(200);
