@@ -11,6 +11,7 @@ import { startRestApi } from '../src/main/engine/host/rest-api';
 import type { SimServer } from '../sim/src';
 import { modelFreeWorkflow, startSim } from '../sim/src';
 import { until } from './support/until';
+import { startHarness } from './support/engine-harness';
 
 /**
  * A1 over real sockets on 127.0.0.1: the gate (E2 spirit), routing, body handling, the error
@@ -115,6 +116,7 @@ function task(over: Partial<TaskView> = {}): TaskView {
     requeues: 0,
     parentId: null,
     pinServerId: null,
+    requirements: null,
     progress: null,
     outputs: [],
     error: null,
@@ -617,21 +619,10 @@ describe('task API against a real engine and simulator', () => {
   it('T1, T2, T7, T8: submit → get → list → cancel → rerun through the engine', async () => {
     // No server in this engine: the task waits in the console queue, so the cancel below always
     // finds it there (T7: removed), however fast the simulator would have been.
-    const bare = new Engine({ log: quiet });
-    cleanups.push(() => bare.dispose());
-    await bare.ready;
-    const local = await startApi(bare);
-    const counts = await bare.call('tasks.counts', {});
-    // TODO(issue 5): remove this branch once the dispatcher answers the task commands. Until then
-    // they answer `internal` ("tasks are not wired into the engine yet") and only the mapping of
-    // that answer can be checked here.
-    if (!counts.ok) {
-      expect(counts.error).toMatchObject({ code: 'internal', message: expect.stringContaining('not wired') });
-      const r = await send(local, 'GET', '/v1/tasks/no-such-task');
-      expect(r.status).toBe(500);
-      expect(r.json.error?.code).toBe('internal');
-      return;
-    }
+    // A real ledger and no server: the task stays queued, so cancel and re-run see it waiting.
+    const h = await startHarness();
+    cleanups.push(() => h.close());
+    const local = await startApi(h.engine);
     const workflow = modelFreeWorkflow({ seed: 42 });
     const key = 'order-4711';
     const created = await send(local, 'POST', '/v1/tasks', { workflow, key, session: 'shop' });

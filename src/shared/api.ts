@@ -1,4 +1,68 @@
 import type { DepthSeries, FleetSnapshot, HostEvent, SeriesWindow, ServerId, ServerView } from './fleet';
+import type {
+  AttemptView,
+  AuditPage,
+  ComfyWorkflow,
+  LockView,
+  SessionId,
+  SubmitOutcome,
+  TaskCounts,
+  TaskEvent,
+  TaskId,
+  TaskPage,
+  TaskPolicy,
+  TaskQuery,
+  TaskView,
+} from './tasks';
+
+/** What a task needs of a server (B5): node classes and model files its `/object_info` must offer. */
+export interface TaskRequirements {
+  nodes?: string[];
+  models?: string[];
+}
+
+export interface SubmitArgs {
+  /** ComfyUI API-format graph (T1). */
+  workflow: unknown;
+  /** Task type (its policy, T2); `default` when omitted. */
+  type?: string;
+  /** Idempotency key, e.g. an order id (T2). */
+  key?: string | null;
+  /** Session the task belongs to (L1); the caller's own session when omitted. */
+  sessionId?: SessionId;
+  /** Manual pin to one server (B5). */
+  pinServerId?: ServerId | null;
+  requirements?: TaskRequirements;
+}
+
+/** A task with what its detail view needs (U3); the workflow is fetched apart (it may be megabytes). */
+export interface TaskDetail {
+  task: TaskView;
+  attempts: AttemptView[];
+  events: TaskEvent[];
+}
+
+/** L4: what happens to the session's unfinished tasks when an operator breaks its lock. */
+export type UnlockChoice = 'requeue' | 'cancel' | 'leave';
+
+export interface UnlockResult {
+  lock: LockView;
+  /** What was done to each unfinished task of the session. */
+  tasks: { id: TaskId; outcome: 'requeued' | 'cancelled' | 'left' | 'refused'; note: string }[];
+}
+
+export interface CancelResult {
+  task: TaskView;
+  /** `done`: the task is cancelled; `requested`: the server was asked to stop it, the outcome follows as events. */
+  state: 'done' | 'requested';
+}
+
+/** An output file of a task, read from the console's data folder (never from a server). */
+export interface OutputFile {
+  contentType: string;
+  /** The bytes, base64: the renderer gets pictures without file-system access. */
+  base64: string;
+}
 
 /**
  * The API between the engine and any UI, independent of transport (Electron IPC or the
@@ -18,6 +82,27 @@ export interface Commands {
   'servers.series': { args: { id: ServerId; window: SeriesWindow }; result: DepthSeries };
   /** U7: log every socket and probe event, or only the summary and changes. */
   'log.setVerbose': { args: { verbose: boolean }; result: { verbose: boolean } };
+
+  /** T1, T2: outcome `created`, `deduplicated` or `conflict`; never anything else. */
+  'tasks.submit': { args: SubmitArgs; result: SubmitOutcome };
+  'tasks.get': { args: { id: TaskId }; result: TaskDetail };
+  'tasks.list': { args: TaskQuery; result: TaskPage };
+  'tasks.counts': { args: Record<string, never>; result: TaskCounts };
+  'tasks.workflow': { args: { id: TaskId }; result: ComfyWorkflow };
+  /** T7. */
+  'tasks.cancel': { args: { id: TaskId; reason?: string }; result: CancelResult };
+  /** T8: a new task linked to this one; `force` (with a reason) for a `once` task that succeeded. */
+  'tasks.rerun': { args: { id: TaskId; workflow?: unknown; force?: boolean; reason?: string }; result: SubmitOutcome };
+  /** T6: an output (or its thumbnail) of a task. */
+  'tasks.output': { args: { id: TaskId; index: number; thumbnail?: boolean }; result: OutputFile };
+  /** L5. */
+  'locks.list': { args: Record<string, never>; result: LockView[] };
+  /** L4: audited; the reason is required. */
+  'locks.unlock': { args: { sessionId: SessionId; reason: string; unfinished: UnlockChoice }; result: UnlockResult };
+  'audit.list': { args: { cursor?: string | null; limit?: number; target?: string }; result: AuditPage };
+  /** T2: task types and their policies (U6). */
+  'types.list': { args: Record<string, never>; result: TaskPolicy[] };
+  'types.set': { args: TaskPolicy; result: TaskPolicy };
 }
 
 export type CommandName = keyof Commands;
@@ -44,7 +129,10 @@ export type ApiErrorCode =
   | 'corrupt_database'
   | 'incompatible_database'
   | 'store_busy'
-  | 'store_unavailable';
+  | 'store_unavailable'
+  // The dispatcher.
+  | 'queue_full'
+  | 'unauthorized';
 
 export interface ApiError {
   code: ApiErrorCode;

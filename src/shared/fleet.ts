@@ -1,3 +1,5 @@
+import type { LiveTaskView, LockView, SessionId, TaskCounts } from './tasks';
+
 /**
  * Domain types of the fleet as the engine reports it. Plain data only: these travel over
  * Electron IPC and the headless WebSocket bridge unchanged.
@@ -145,12 +147,22 @@ export interface FleetSnapshot {
   seq: number;
   at: number;
   servers: ServerView[];
+  /** Session locks (L5); empty when the engine has no ledger. */
+  locks: LockView[];
+  /** Tasks per status; null when the engine has no ledger. */
+  counts: TaskCounts | null;
 }
 
-/** One change to the fleet state; batches of these follow a snapshot. */
+/** One change to the console's state; batches of these follow a snapshot. */
 export type FleetDelta =
   | { type: 'server.upsert'; server: ServerView }
-  | { type: 'server.removed'; id: ServerId };
+  | { type: 'server.removed'; id: ServerId }
+  /** A task changed (status, progress, waiting reason); a terminal one is sent once more, then no longer. */
+  | { type: 'task.upsert'; task: LiveTaskView }
+  | { type: 'lock.upsert'; lock: LockView }
+  | { type: 'lock.removed'; sessionId: SessionId }
+  /** Task counts per status, at most once a second while tasks change. */
+  | { type: 'tasks.counts'; counts: TaskCounts };
 
 /** Deltas are batched (coalesced per server) and numbered; seq increases by exactly 1 per batch. */
 export interface DeltaBatch {

@@ -74,6 +74,15 @@ export interface TaskOutput {
   filename: string;
   subfolder: string;
   type: string;
+  /** Where the console stored it, relative to its outputs folder; null when it could not be fetched. */
+  file?: string | null;
+  /** Its thumbnail, likewise (PNG outputs only). */
+  thumb?: string | null;
+  /** Sniffed from the stored bytes. */
+  contentType?: string;
+  bytes?: number;
+  /** Why it was not stored (names the server and the file). */
+  error?: string | null;
 }
 
 export interface NodeError {

@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandName, Result } from '../../shared/api';
 import type { FleetSnapshot, HostEvent } from '../../shared/fleet';
+import type { CallContext, CommandHandlers } from './api/command-router';
 import { createCommandRouter } from './api/command-router';
 import type { BackoffOptions } from './comfy/backoff';
 import { ComfyClient } from './comfy/comfy-client';
 import type { Clock, Random } from './core/clock';
 import { systemClock, systemRandom } from './core/clock';
 import { DeltaBatcher } from './core/delta-batcher';
+import { EngineError } from './core/engine-error';
+import type { BalancerStrategy } from './dispatch/balancer';
+import type { DispatchOptions } from './dispatch/dispatcher';
+import type { LockOptions } from './dispatch/session-locks';
+import { TaskService } from './dispatch/task-service';
+import type { TrackerOptions } from './dispatch/task-tracker';
+import { OutputStore } from './outputs/output-store';
+import type { Store } from './store/store';
 import type { Disposable } from './core/disposable';
 import { DisposableStore } from './core/disposable';
 import { Emitter } from './core/emitter';
@@ -19,16 +28,34 @@ import type { ServerRegistry } from './fleet/server-registry';
 import { InMemoryServerRegistry } from './fleet/server-registry';
 import type { ProbeTiming } from './fleet/server-monitor';
 
+/** The task ledger and where task outputs are kept (T6). */
+export interface LedgerSetup {
+  store: Store;
+  /** Folder of the outputs, e.g. `<data folder>/outputs`. */
+  outputsDir: string;
+  balancer?: BalancerStrategy;
+  dispatch?: Partial<DispatchOptions>;
+  tracker?: Partial<TrackerOptions>;
+  locks?: Partial<LockOptions>;
+}
+
 export interface EngineOptions {
   /** Added at start unless a server with the same URL is already saved. */
   servers?: ServerInput[];
-  /** Where servers are saved; in memory (lost on exit) by default. */
+  /**
+   * The task ledger: servers are saved in it too. Without one the engine only watches the
+   * fleet (servers kept in memory) and refuses task commands.
+   */
+  ledger?: LedgerSetup;
+  /** Where servers are saved when there is no ledger; in memory by default. */
   registry?: ServerRegistry;
   clock?: Clock;
   random?: Random;
   /** The console's clientId on every server; a fresh one per engine by default. */
   clientId?: string;
   newId?: () => string;
+  /** prompt_ids of submissions (T4); random UUIDs by default. */
+  newPromptId?: () => string;
   /** How long deltas are coalesced before a batch goes out (default 50 ms). */
   deltaIntervalMs?: number;
   probe?: Partial<ProbeTiming>;
@@ -57,6 +84,8 @@ export class Engine implements Disposable {
   readonly onEvent = this.onEventEmitter.event;
   private readonly router: ReturnType<typeof createCommandRouter>;
   private readonly clock: Clock;
+  /** Null when the engine runs without a ledger. */
+  readonly tasks: TaskService | null;
 
   constructor(options: EngineOptions = {}) {
     const clock = (this.clock = options.clock ?? systemClock);
@@ -70,7 +99,7 @@ export class Engine implements Disposable {
         random: options.random ?? systemRandom,
         clientId: this.clientId,
         newId: options.newId ?? (() => `srv-${randomUUID().slice(0, 8)}-${++counter}`),
-        registry: options.registry ?? new InMemoryServerRegistry(),
+        registry: options.ledger?.store ?? options.registry ?? new InMemoryServerRegistry(),
         createClient: (config, timeoutMs) => new ComfyClient({ server: config.name, baseUrl: config.url, timeoutMs }),
         probe: options.probe,
         health: options.health,
@@ -78,8 +107,28 @@ export class Engine implements Disposable {
         log: this.log,
       }),
     );
+    const ledger = options.ledger;
+    this.tasks = ledger
+      ? this.disposables.add(
+          new TaskService({
+            store: ledger.store,
+            fleet: this.fleet,
+            outputs: new OutputStore(ledger.outputsDir),
+            clock,
+            random: options.random ?? systemRandom,
+            newPromptId: options.newPromptId ?? (() => randomUUID()),
+            clientId: this.clientId,
+            log: this.log,
+            balancer: ledger.balancer,
+            dispatch: ledger.dispatch,
+            tracker: ledger.tracker,
+            locks: ledger.locks,
+          }),
+        )
+      : null;
     this.disposables.add(this.onEventEmitter);
     this.disposables.add(this.fleet.onDelta((d) => this.batcher.push(d)));
+    if (this.tasks) this.disposables.add(this.tasks.onDelta((d) => this.batcher.push(d)));
     this.disposables.add(this.batcher.onBatch((batch) => this.onEventEmitter.fire({ type: 'deltas', batch })));
     this.router = createCommandRouter(
       {
@@ -93,11 +142,16 @@ export class Engine implements Disposable {
           this.log.info(`verbose log ${verbose ? 'on' : 'off'}`);
           return { verbose };
         },
+        ...this.taskCommands(),
       },
       (err) => this.log.info(`engine bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     );
-    this.ready = this.fleet.load(options.servers ?? []).catch((err: unknown) => {
-      this.log.info(`could not load the fleet: ${err instanceof Error ? err.message : String(err)}`);
+    const { fleet, tasks } = this;
+    this.ready = (async () => {
+      await fleet.load(options.servers ?? []);
+      await tasks?.start();
+    })().catch((err: unknown) => {
+      this.log.info(`could not start the engine: ${err instanceof Error ? err.message : String(err)}`);
       throw err;
     });
     // A host that never awaits `ready` must not crash the process with an unhandled rejection.
@@ -105,7 +159,43 @@ export class Engine implements Disposable {
   }
 
   snapshot(): FleetSnapshot {
-    return { seq: this.batcher.seq, at: this.clock.now(), servers: this.fleet.list() };
+    return {
+      seq: this.batcher.seq,
+      at: this.clock.now(),
+      servers: this.fleet.list(),
+      locks: this.tasks?.locks.list() ?? [],
+      counts: this.tasks?.snapshotCounts ?? null,
+    };
+  }
+
+  private requireTasks(): TaskService {
+    if (!this.tasks) throw new EngineError('store_unavailable', 'this console runs without a task ledger; start it with a data folder (--data DIR) or a database URL');
+    return this.tasks;
+  }
+
+  /** The task, lock, audit and policy commands; each goes to the ledger's service. */
+  private taskCommands(): Pick<CommandHandlers, Extract<CommandName, `tasks.${string}` | `locks.${string}` | `audit.${string}` | `types.${string}`>> {
+    const t = () => this.requireTasks();
+    const store = () => this.requireTasks().store;
+    return {
+      'tasks.submit': (args, ctx) => t().submit(args, ctx.actor),
+      'tasks.get': ({ id }) => t().get(id),
+      'tasks.list': (query) => store().listTasks(query),
+      'tasks.counts': () => store().countByStatus(),
+      'tasks.workflow': async ({ id }) => {
+        const workflow = await store().getWorkflow(id);
+        if (!workflow) throw new EngineError('not_found', `task ${id} does not exist (it may have been purged by retention)`);
+        return workflow;
+      },
+      'tasks.cancel': ({ id, reason }, ctx) => t().cancel(id, reason, ctx.actor),
+      'tasks.rerun': (args, ctx) => t().rerun(args, ctx.actor),
+      'tasks.output': ({ id, index, thumbnail }) => t().output(id, index, thumbnail === true),
+      'locks.list': () => store().listLocks(),
+      'locks.unlock': ({ sessionId, reason, unfinished }, ctx) => t().unlock(sessionId, reason, unfinished, ctx.actor),
+      'audit.list': (args) => store().listAudit(args),
+      'types.list': () => store().listTaskTypes(),
+      'types.set': (policy) => t().setPolicy(policy),
+    };
   }
 
   /** The fleet in one line: `3/4 healthy, best gpu-2 (q=0)`. */
@@ -113,9 +203,9 @@ export class Engine implements Disposable {
     return this.fleet.summary();
   }
 
-  /** Runs a command from an untrusted caller; never throws. */
-  call(name: CommandName | string, args: unknown): Promise<Result<unknown>> {
-    return this.router(name, args);
+  /** Runs a command from an untrusted caller; never throws. `ctx.actor` goes to the audit log. */
+  call(name: CommandName | string, args: unknown, ctx?: CallContext): Promise<Result<unknown>> {
+    return this.router(name, args, ctx);
   }
 
   dispose(): void {

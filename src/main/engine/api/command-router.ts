@@ -3,14 +3,21 @@ import type { CommandArgs, CommandName, CommandResult, Result } from '../../../s
 import { EngineError } from '../core/engine-error';
 import { commandSchemas } from './command-schemas';
 
-export type CommandHandlers = { [K in CommandName]: (args: CommandArgs<K>) => CommandResult<K> | Promise<CommandResult<K>> };
+/** Who is calling: the audit log records it (`operator` for the console, `api` for the REST API). */
+export interface CallContext {
+  actor: string;
+}
+
+export const OPERATOR: CallContext = { actor: 'operator' };
+
+export type CommandHandlers = { [K in CommandName]: (args: CommandArgs<K>, ctx: CallContext) => CommandResult<K> | Promise<CommandResult<K>> };
 
 /**
  * Routes an untrusted (name, args) pair to a typed handler and always answers with a Result:
  * unknown names, bad arguments, expected failures and bugs all come back as data.
  */
 export function createCommandRouter(handlers: CommandHandlers, onBug: (err: unknown) => void) {
-  return async function route(name: unknown, args: unknown): Promise<Result<unknown>> {
+  return async function route(name: unknown, args: unknown, ctx: CallContext = OPERATOR): Promise<Result<unknown>> {
     if (typeof name !== 'string' || !Object.hasOwn(commandSchemas, name)) {
       return {
         ok: false,
@@ -23,8 +30,8 @@ export function createCommandRouter(handlers: CommandHandlers, onBug: (err: unkn
       return { ok: false, error: { code: 'bad_request', message: `${command}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}` } };
     }
     try {
-      const handler = handlers[command] as (a: unknown) => unknown;
-      return { ok: true, value: await handler(parsed.data) };
+      const handler = handlers[command] as (a: unknown, c: CallContext) => unknown;
+      return { ok: true, value: await handler(parsed.data, ctx) };
     } catch (err) {
       if (err instanceof EngineError) return { ok: false, error: err.toApiError() };
       onBug(err);

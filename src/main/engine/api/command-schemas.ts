@@ -10,9 +10,15 @@ const serverUrl = z.string().min(1, 'url is required').max(2048);
 const serverName = z.string().trim().min(1).max(64);
 const maxInFlight = z.number().int().min(1).max(64);
 const tags = z.array(z.string().trim().min(1).max(40)).max(32);
+const taskId = z.string().min(1).max(200);
+const sessionId = z.string().trim().min(1).max(200);
+const reason = z.string().trim().min(1, 'a reason is required').max(2000);
+const names = z.array(z.string().trim().min(1).max(200)).max(200);
+const taskStatus = z.enum(['queued', 'dispatched', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+const emptyArgs = z.object({}).strict();
 
 export const commandSchemas = {
-  'fleet.snapshot': z.object({}).strict(),
+  'fleet.snapshot': emptyArgs,
   'servers.add': z
     .object({
       url: serverUrl,
@@ -35,4 +41,44 @@ export const commandSchemas = {
   'servers.remove': z.object({ id: serverId }).strict(),
   'servers.series': z.object({ id: serverId, window: z.enum(['5m', '15m', '60m', '24h']) }).strict(),
   'log.setVerbose': z.object({ verbose: z.boolean() }).strict(),
+  // The workflow stays `unknown` here: the ledger validates it (T1) with errors that name the node.
+  'tasks.submit': z
+    .object({
+      workflow: z.unknown().refine((w) => w !== undefined, 'workflow is required'),
+      type: z.string().trim().min(1).max(64).optional(),
+      key: z.string().trim().min(1).max(500).nullable().optional(),
+      sessionId: sessionId.optional(),
+      pinServerId: serverId.nullable().optional(),
+      requirements: z.object({ nodes: names.optional(), models: names.optional() }).strict().optional(),
+    })
+    .strict(),
+  'tasks.get': z.object({ id: taskId }).strict(),
+  'tasks.list': z
+    .object({
+      status: z.array(taskStatus).max(7).optional(),
+      serverId: serverId.optional(),
+      type: z.string().max(64).optional(),
+      sessionId: sessionId.optional(),
+      search: z.string().max(500).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+      cursor: z.string().max(1000).nullable().optional(),
+    })
+    .strict(),
+  'tasks.counts': emptyArgs,
+  'tasks.workflow': z.object({ id: taskId }).strict(),
+  'tasks.cancel': z.object({ id: taskId, reason: reason.optional() }).strict(),
+  'tasks.rerun': z.object({ id: taskId, workflow: z.unknown().optional(), force: z.boolean().optional(), reason: reason.optional() }).strict(),
+  'tasks.output': z.object({ id: taskId, index: z.number().int().min(0).max(10_000), thumbnail: z.boolean().optional() }).strict(),
+  'locks.list': emptyArgs,
+  'locks.unlock': z.object({ sessionId, reason, unfinished: z.enum(['requeue', 'cancel', 'leave']) }).strict(),
+  'audit.list': z.object({ cursor: z.string().max(1000).nullable().optional(), limit: z.number().int().min(1).max(1000).optional(), target: z.string().max(200).optional() }).strict(),
+  'types.list': emptyArgs,
+  'types.set': z
+    .object({
+      type: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a task type is 1–64 characters: lower-case letters, digits, ".", "_" or "-"'),
+      mode: z.enum(['once', 'rerunnable']),
+      retryLimit: z.number().int().min(0).max(100),
+      failover: z.enum(['wait', 'move']),
+    })
+    .strict(),
 } satisfies Record<CommandName, z.ZodType>;

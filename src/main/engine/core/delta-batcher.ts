@@ -25,7 +25,7 @@ export class DeltaBatcher implements Disposable {
   }
 
   push(delta: FleetDelta): void {
-    const key = delta.type === 'server.upsert' ? delta.server.id : delta.id;
+    const key = deltaKey(delta);
     // Re-insert so the batch keeps the order in which servers last changed.
     this.pending.delete(key);
     this.pending.set(key, delta);
@@ -47,5 +47,23 @@ export class DeltaBatcher implements Disposable {
     this.timer = null;
     this.pending.clear();
     this.onBatchEmitter.dispose();
+  }
+}
+
+/** Deltas with the same key replace each other within a batch: only the latest state matters. */
+function deltaKey(delta: FleetDelta): string {
+  switch (delta.type) {
+    case 'server.upsert':
+      return `server:${delta.server.id}`;
+    case 'server.removed':
+      return `server:${delta.id}`;
+    case 'task.upsert':
+      return `task:${delta.task.id}`;
+    case 'lock.upsert':
+      return `lock:${delta.lock.sessionId}`;
+    case 'lock.removed':
+      return `lock:${delta.sessionId}`;
+    case 'tasks.counts':
+      return 'counts';
   }
 }

@@ -24,6 +24,11 @@ export const taskOutputSchema = z.strictObject({
   filename: z.string(),
   subfolder: z.string(),
   type: z.string(),
+  file: z.string().nullable().optional(),
+  thumb: z.string().nullable().optional(),
+  contentType: z.string().optional(),
+  bytes: z.number().int().nonnegative().optional(),
+  error: z.string().nullable().optional(),
 }) satisfies z.ZodType<TaskOutput>;
 
 export const taskErrorSchema = z.strictObject({

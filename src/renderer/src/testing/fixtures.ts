@@ -4,7 +4,7 @@ import type { DeltaBatch, FleetDelta, FleetSnapshot, HostEvent, ServerView } fro
 export { serverView as server, withQueue } from '../../../../test/support/server-view';
 
 export function snapshot(seq: number, servers: ServerView[]): FleetSnapshot {
-  return { seq, at: 1000 + seq, servers };
+  return { seq, at: 1000 + seq, servers, locks: [], counts: null };
 }
 
 export function snapshotEvent(seq: number, servers: ServerView[]): HostEvent {

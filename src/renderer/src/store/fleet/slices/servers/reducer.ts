@@ -63,7 +63,7 @@ function applyDeltas(state: ServersState, deltas: readonly FleetDelta[]): Pick<S
       }
       byId ??= { ...state.byId };
       byId[server.id] = server;
-    } else {
+    } else if (delta.type === 'server.removed') {
       if (!Object.hasOwn(current, delta.id)) continue;
       byId ??= { ...state.byId };
       delete byId[delta.id];
