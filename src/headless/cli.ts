@@ -1,26 +1,23 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Engine } from '../main/engine/engine';
+import { startConsoleEngine } from '../main/engine/host/start-console';
 import { HostArgsError, parseHostArgs } from '../main/engine/host/host-args';
+import { RestApiConfigError } from '../main/engine/host/rest-api';
+import { isLedgerError } from '../main/engine/tasks/ledger-error';
 import { startDemoFleet } from './demo-fleet';
 import { HostConfigError, startHeadlessHost } from './host';
 
 /**
- * `npm run serve -- --servers URL,URL --port N --data DIR`: the engine in plain Node and the
- * renderer on 127.0.0.1. Needs no settings file.
+ * `npm run serve -- --servers URL,URL --port N --data DIR [--api-port N --token T]`: the engine
+ * in plain Node, the renderer on 127.0.0.1, and the task API when asked. Needs no settings file.
  */
 async function main(): Promise<void> {
   const args = parseHostArgs(process.argv.slice(2));
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
-  const dataDir = resolve(args.dataDir ?? '.data');
-  mkdirSync(dataDir, { recursive: true });
 
   const demo = args.demo ? await startDemoFleet(log) : null;
-  const servers = [...args.servers, ...(demo?.serverInputs ?? [])];
   if (demo) for (const s of demo.servers) log(`demo: simulated ComfyUI "${s.name}" at ${s.url}`);
-
-  const engine = new Engine({ servers, log, verbose: args.verbose });
-  await engine.ready;
+  const console_ = await startConsoleEngine(args, { dataDir: '.data', extraServers: demo?.serverInputs, log });
+  const { engine } = console_;
   const host = await startHeadlessHost({
     engine,
     host: args.host,
@@ -29,8 +26,11 @@ async function main(): Promise<void> {
     token: args.token,
     log,
   });
-  log(`data folder ${dataDir}`);
-  log(`${servers.length} server(s): ${servers.map((s) => s.name ?? s.url).join(', ') || 'none yet — add them in the console'}`);
+  demo?.startLoad(engine);
+  log(`data folder ${console_.dataDir}`);
+  const servers = engine.snapshot().servers;
+  log(`${servers.length} server(s): ${servers.map((s) => s.name).join(', ') || 'none yet — add them in the console'}`);
+  if (console_.api) console.log(`ComfyFleet task API: ${console_.api.url}/v1`);
   console.log(`ComfyFleet console: ${host.url}`);
 
   let stopping = false;
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: shutting down`);
     await host.close();
-    engine.dispose();
+    await console_.close();
     await demo?.close();
     process.exit(0);
   };
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof HostArgsError || err instanceof HostConfigError) {
+  if (err instanceof HostArgsError || err instanceof HostConfigError || err instanceof RestApiConfigError || isLedgerError(err)) {
     console.error(err.message);
     process.exit(2);
   }

@@ -1,18 +1,24 @@
 import type { SimServer } from '../../sim/src';
 import { startFleet, txt2imgWorkflow } from '../../sim/src';
+import type { Engine } from '../main/engine/engine';
 import type { ServerInput } from '../main/engine/fleet/fleet-monitor';
 
 export interface DemoFleet {
   servers: SimServer[];
   /** The simulated servers as the engine takes them. */
   serverInputs: ServerInput[];
+  /** Starts a trickle of tasks through the engine, as an operator or an order service would. */
+  startLoad(engine: Engine): void;
   close(): Promise<void>;
 }
 
+/** A few sessions, so locks and the balancer have something to show. */
+const SESSIONS = ['demo-studio', 'demo-shop', 'demo-batch'];
+
 /**
- * M3: three simulated ComfyUI servers of different speeds with a trickle of txt2img jobs, so a
- * newcomer sees queues move. The load goes straight to the simulators (as another client of the
- * fleet would) and keeps each queue short; it stops when the demo closes.
+ * M3: three simulated ComfyUI servers of different speeds, and a trickle of txt2img tasks
+ * submitted through the engine (so they show up in the task table, with locks and outputs).
+ * The trickle keeps the console's queue short and stops when the demo closes.
  */
 export async function startDemoFleet(log: (line: string) => void): Promise<DemoFleet> {
   const speeds = [1, 2, 4];
@@ -21,24 +27,25 @@ export async function startDemoFleet(log: (line: string) => void): Promise<DemoF
   let timer: NodeJS.Timeout | null = null;
   let seed = 1;
 
-  const tick = async () => {
-    if (stopped) return;
-    const target = servers[Math.floor(Math.random() * servers.length)];
-    if (target && target.queueDepth().pending < 4) {
-      const prompt = txt2imgWorkflow({ seed: seed++, steps: 20 + Math.floor(Math.random() * 20) });
-      await fetch(`${target.url}/prompt`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ prompt }),
-      }).catch((err: unknown) => log(`demo: could not queue on ${target.name}: ${String(err)}`));
-    }
-    if (!stopped) timer = setTimeout(() => void tick(), 150 + Math.random() * 350);
+  const startLoad = (engine: Engine) => {
+    const tick = async () => {
+      if (stopped) return;
+      const queued = engine.snapshot().counts?.queued ?? 0;
+      if (queued < 4) {
+        const workflow = txt2imgWorkflow({ seed: seed++, steps: 15 + Math.floor(Math.random() * 20) });
+        const sessionId = SESSIONS[seed % SESSIONS.length];
+        const r = await engine.call('tasks.submit', { workflow, sessionId }, { actor: 'demo' });
+        if (!r.ok) log(`demo: task not submitted: ${r.error.message}`);
+      }
+      if (!stopped) timer = setTimeout(() => void tick(), 400 + Math.random() * 800);
+    };
+    void tick();
   };
-  void tick();
 
   return {
     servers,
     serverInputs: servers.map((s) => ({ name: s.name, url: s.url })),
+    startLoad,
     close: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, session, shell } from 'electron';
 import { startDemoFleet } from '../headless/demo-fleet';
-import { Engine } from './engine/engine';
 import { parseHostArgs } from './engine/host/host-args';
+import { startConsoleEngine } from './engine/host/start-console';
 import { wireEngineToWindow } from './ipc';
 
 /** M1: Electron main owns the engine; the window only sees the typed API through the preload. */
@@ -16,9 +16,9 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
   const demo = args.demo ? await startDemoFleet(console.log) : null;
-  const servers = [...args.servers, ...(demo?.serverInputs ?? [])];
-  const engine = new Engine({ servers, log: console.log, verbose: args.verbose });
-  await engine.ready;
+  const console_ = await startConsoleEngine(args, { dataDir: join(app.getPath('userData'), 'data'), extraServers: demo?.serverInputs, log: console.log });
+  const { engine } = console_;
+  demo?.startLoad(engine);
 
   const devUrl = process.env['ELECTRON_RENDERER_URL'];
   const indexFile = join(__dirname, '../renderer/index.html');
@@ -56,8 +56,7 @@ async function main(): Promise<void> {
 
   app.on('window-all-closed', () => {
     wiring.dispose();
-    engine.dispose();
-    void (demo?.close() ?? Promise.resolve()).finally(() => app.quit());
+    void Promise.all([console_.close(), demo?.close()]).finally(() => app.quit());
   });
 }
 

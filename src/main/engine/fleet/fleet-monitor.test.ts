@@ -95,6 +95,16 @@ describe('fleet monitor: the registry (F1)', () => {
       ['srv-1', 'gpu-c'],
     ]);
     again.fleet.dispose();
+
+    // A saved name given again with a new URL: the server moved, it is not a second server.
+    const third = setup(registry);
+    await third.fleet.load([{ url: 'http://127.0.0.1:12', name: 'gpu-b' }]);
+    expect(third.fleet.list().map((s) => [s.id, s.name, s.url])).toEqual([
+      ['srv-2', 'gpu-b', 'http://127.0.0.1:12'],
+      ['srv-1', 'gpu-c', 'http://127.0.0.1:11'],
+    ]);
+    expect(third.lines).toContain('server "gpu-b" moved to http://127.0.0.1:12');
+    third.fleet.dispose();
   });
 
   it('F1: a URL that is not http(s) is refused with a clear message and nothing is saved', async () => {

@@ -91,13 +91,27 @@ export class FleetMonitor implements Disposable {
     this.scheduleTick();
   }
 
-  /** Starts every saved server, then adds those of `initial` whose URL is not saved yet. */
+  /**
+   * Starts every saved server, then applies `initial` (the host's `--servers`): a URL already
+   * saved is left as it is; a saved name given with a new URL moves to it (the server was
+   * re-addressed); anything else is added.
+   */
   load(initial: ServerInput[] = []): Promise<void> {
     return this.serially(async () => {
       for (const config of await this.deps.registry.listServers()) this.startMonitor(config);
       for (const input of initial) {
         const url = normaliseServerUrl(input.url);
-        if (![...this.monitors.values()].some((m) => m.view.url === url)) await this.addNow(input);
+        const monitors = [...this.monitors.values()];
+        if (monitors.some((m) => m.view.url === url)) continue;
+        const named = input.name ? monitors.find((m) => m.view.name === input.name?.trim()) : undefined;
+        if (named) {
+          const next = { ...named.config, url };
+          await this.deps.registry.saveServer(next);
+          named.reconfigure(next);
+          this.deps.log.info(`server "${next.name}" moved to ${url}`);
+        } else {
+          await this.addNow(input);
+        }
       }
     });
   }

@@ -42,6 +42,19 @@ describe('host arguments (npm run serve / npm start)', () => {
     expect(() => parseHostArgs(['--help'])).toThrow(/--api-port N[\s\S]*generated at\s+start-up and printed/);
   });
 
+  it('S2: --db takes a PostgreSQL URL and refuses anything else without echoing a password', () => {
+    expect(parseHostArgs(['--db', 'postgres://fleet:pw@db:5432/fleet']).database).toBe('postgres://fleet:pw@db:5432/fleet');
+    expect(parseHostArgs([]).database).toBeNull();
+    let message = '';
+    try {
+      parseHostArgs(['--db', 'mysql://root:secret@db/x']);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/give a PostgreSQL URL/);
+    expect(message).not.toContain('secret');
+  });
+
   it('M1: tolerates the switches Electron adds when not strict', () => {
     const a = parseHostArgs(['.', '--no-sandbox', '--servers', 'http://a:1', '--demo'], { strict: false });
     expect(a.servers).toEqual([{ url: 'http://a:1' }]);

@@ -6,6 +6,8 @@ export interface HostArgs {
   host: string;
   port: number;
   dataDir: string | null;
+  /** A `postgres://` URL to keep the task ledger in PostgreSQL (S2); null: SQLite in the data folder. */
+  database: string | null;
   /**
    * Bearer token for the API bridge and the task API. Null when not given: the task API then
    * makes a random one at start-up and prints it (never the parser: parsing stays pure).
@@ -37,6 +39,7 @@ export function parseHostArgs(argv: string[], { strict = true } = {}): HostArgs 
       host: { type: 'string' },
       port: { type: 'string' },
       data: { type: 'string' },
+      db: { type: 'string' },
       token: { type: 'string' },
       'api-port': { type: 'string' },
       demo: { type: 'boolean' },
@@ -68,11 +71,20 @@ export function parseHostArgs(argv: string[], { strict = true } = {}): HostArgs 
     host: str(values.host) ?? '127.0.0.1',
     port,
     dataDir: str(values.data) ?? null,
+    database: parseDatabase(str(values.db)),
     token: token ?? null,
     apiPort,
     demo: values.demo === true,
     verbose: values.verbose === true,
   };
+}
+
+function parseDatabase(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  if (!/^postgres(ql)?:\/\//.test(text.trim())) {
+    throw new HostArgsError(`--db ${text.replace(/\/\/[^@/]*@/, '//…@')}: give a PostgreSQL URL (postgres://user:password@host:5432/db); leave --db out to use SQLite in the data folder`);
+  }
+  return text.trim();
 }
 
 function parsePort(option: string, text: string): number {
@@ -95,7 +107,8 @@ export const HELP = `Options:
   --servers LIST   ComfyUI servers: URLs or name=URL, comma-separated (repeatable)
   --host ADDR      address to bind (default 127.0.0.1; anything else requires --token)
   --port N         port (default ${DEFAULT_PORT}; 0 picks a free one)
-  --data DIR       data folder (default ./.data)
+  --data DIR       data folder: task ledger (SQLite) and outputs (default ./.data)
+  --db URL         keep the task ledger in PostgreSQL (postgres://…) instead of SQLite
   --token T        require this token on the API bridge and the task API
   --api-port N     serve the task REST API (A1) on this port; off unless given, 0 picks a free one.
                    It always requires a token: --token T, or else a random one is generated at
