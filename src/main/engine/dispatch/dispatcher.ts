@@ -333,7 +333,7 @@ export class Dispatcher implements Disposable {
         return;
       }
       if (err instanceof ComfyHttpError && err.delivered === 'no') {
-        await this.requeue(t, `not delivered to ${server.name}: ${err.message}`, false);
+        await this.requeueUndelivered(t, server, `not delivered to ${server.name}: ${err.message}`);
         return;
       }
       // The POST may have reached the server (timeout, 5xx, cut connection): ask it (T4).
@@ -395,7 +395,7 @@ export class Dispatcher implements Disposable {
         await this.deps.table.note(t, 'info', `prompt ${t.view.promptId} never reached ${name} (${context}); submitting it again`);
         await this.post(t, server);
       } else {
-        await this.requeue(t, `prompt ${t.view.promptId} did not reach ${name} after ${t.posts} submissions`, false);
+        await this.requeueUndelivered(t, server, `prompt ${t.view.promptId} did not reach ${name} after ${t.posts} submissions`);
       }
       return;
     }
@@ -430,6 +430,17 @@ export class Dispatcher implements Disposable {
     }
     await this.deps.table.move(t, MoveTo.queued(reason));
     this.enqueue(t, true);
+  }
+
+  /**
+   * The prompt never reached the server: back to the queue, nothing can run twice. A session
+   * lock this dispatch took goes too when nothing else of the session is on that server.
+   */
+  private async requeueUndelivered(t: LiveTask, server: ServerView, reason: string): Promise<void> {
+    await this.requeue(t, reason, false);
+    if (this.sessionInFlightOn(t.view.sessionId, server.id) === 0) {
+      await this.deps.locks.releaseUnused(t.view.sessionId, server.id, `its task ${t.view.id} never reached the server`);
+    }
   }
 
   async fail(t: LiveTask, error: TaskError): Promise<void> {

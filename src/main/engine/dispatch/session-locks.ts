@@ -93,6 +93,18 @@ export class SessionLocks implements Disposable {
     return serverId;
   }
 
+  /**
+   * The dispatch that took or renewed the lock never reached its server, and nothing else of
+   * the session is there: the affinity never came to be, so the lock goes (audited) instead of
+   * holding the session to a server that may be down (L6 would make it wait for nothing).
+   */
+  async releaseUnused(sessionId: SessionId, serverId: ServerId, why: string): Promise<void> {
+    const lock = await this.deps.store.getLock(sessionId);
+    if (!lock || lock.serverId !== serverId) return;
+    await this.deps.store.forceReleaseLock(sessionId, { actor: 'dispatcher', reason: `lock on ${this.nameOf(serverId)} released: ${why}`, details: { serverId } });
+    this.remove(sessionId);
+  }
+
   /** L2: one of the session's tasks ended; the lock goes if it was the last unfinished one. */
   async taskEnded(sessionId: SessionId): Promise<void> {
     if (await this.deps.store.releaseLockIfIdle(sessionId)) this.remove(sessionId);
