@@ -2,6 +2,7 @@
  * `npm run bench -- pN`: runs benchmark PN of PRODUCT.md and ends with one line `pN key=value …`.
  * Benchmarks print figures and ratios; they never assert timings.
  */
+import { runP1 } from './p1-throughput';
 import { runP4 } from './p4-store';
 import { runP6 } from './p6-memory';
 import { runP7 } from './p7-death-detection';
@@ -14,7 +15,7 @@ interface Benchmark {
 }
 
 const benchmarks: Record<string, Benchmark> = {
-  p1: { title: 'dispatch throughput, engine vs bare client', pending: 'needs the dispatcher (issue 5)' },
+  p1: { title: 'dispatch throughput, engine vs bare client', run: runP1 },
   p2: { title: '100 simultaneous tasks on 3 equal servers', pending: 'needs the dispatcher and balancer (issue 5)' },
   p3: { title: 'mixed-speed fleet, Poisson arrivals at 80 % load', pending: 'needs the balancer (issue 5)' },
   p4: { title: 'store: 100 000 tasks, 50 concurrent writers (SQLite and PostgreSQL)', run: runP4 },
