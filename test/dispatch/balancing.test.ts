@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TaskView } from '../../src/shared/tasks';
+import type { AuditPage, TaskView } from '../../src/shared/tasks';
 import { modelFreeWorkflow, txt2imgWorkflow } from '../../sim/src';
 import type { Harness } from '../support/engine-harness';
 import { startHarness } from '../support/engine-harness';
@@ -92,5 +92,10 @@ describe('dispatch and balancing (B1–B5)', () => {
     const done = await Promise.all(later.map((o) => h.waitFor(o.task.id, ['succeeded'])));
     expect(done.every((t) => t.serverId === bId)).toBe(true);
     expect((await h.waitFor(onA.task.id, ['succeeded'])).serverId).toBe(aId);
+    const audit = await h.call<AuditPage>('audit.list', { target: aId });
+    expect(audit.items.map((e) => [e.action, e.actor, e.details])).toEqual([
+      ['server.update', 'operator', { drained: true }],
+      ['server.add', 'operator', { url: a.url, name: 'gpu-a' }],
+    ]);
   });
 });

@@ -133,9 +133,9 @@ export class Engine implements Disposable {
     this.router = createCommandRouter(
       {
         'fleet.snapshot': () => this.snapshot(),
-        'servers.add': (args) => this.fleet.add(args),
-        'servers.update': ({ id, ...patch }) => this.fleet.update(id, patch),
-        'servers.remove': ({ id }) => this.fleet.remove(id),
+        'servers.add': async (args, ctx) => this.audited(ctx, 'server.add', await this.fleet.add(args), args),
+        'servers.update': async ({ id, ...patch }, ctx) => this.audited(ctx, 'server.update', await this.fleet.update(id, patch), patch),
+        'servers.remove': async ({ id }, ctx) => this.audited(ctx, 'server.remove', await this.fleet.remove(id), {}),
         'servers.series': ({ id, window }) => this.fleet.series(id, window),
         'log.setVerbose': ({ verbose }) => {
           this.log.setVerbose(verbose);
@@ -166,6 +166,12 @@ export class Engine implements Disposable {
       locks: this.tasks?.locks.list() ?? [],
       counts: this.tasks?.snapshotCounts ?? null,
     };
+  }
+
+  /** Operator changes to the fleet go to the audit log with the ledger's other operator actions. */
+  private async audited<T extends { id: string }>(ctx: CallContext, action: string, result: T, details: object): Promise<T> {
+    await this.tasks?.store.appendAudit({ actor: ctx.actor, action, target: result.id, details });
+    return result;
   }
 
   private requireTasks(): TaskService {

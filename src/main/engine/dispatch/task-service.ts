@@ -57,6 +57,8 @@ export class TaskService implements Disposable {
   private countsDue = false;
   private countsTimer: TimerHandle | null = null;
   private readonly seen = new Map<ServerId, string>();
+  private retentionTimer: TimerHandle | null = null;
+  private disposed = false;
 
   constructor(private readonly deps: TaskServiceDeps) {
     const { store, fleet, clock, log } = deps;
@@ -130,6 +132,23 @@ export class TaskService implements Disposable {
     } while (cursor);
     if (adopted) this.deps.log.info(`took back ${adopted} unfinished task(s) from the ledger`);
     this.counts = await this.deps.store.countByStatus();
+    this.scheduleRetention(60_000);
+  }
+
+  /** S4: terminal tasks older than the retention setting are purged, hourly (none when unset). */
+  private scheduleRetention(delayMs: number): void {
+    if (this.disposed) return;
+    this.retentionTimer = this.deps.clock.setTimeout(() => {
+      this.deps.store
+        .getRetentionDays()
+        .then(async (days) => {
+          if (days === null) return;
+          const purged = await this.deps.store.purgeTerminalTasks({ olderThanDays: days });
+          if (purged) this.deps.log.info(`retention: purged ${purged} task(s) that ended more than ${days} day(s) ago`);
+        })
+        .catch((err: unknown) => this.deps.log.info(`retention purge failed: ${messageOf(err)}`))
+        .finally(() => this.scheduleRetention(60 * 60_000));
+    }, delayMs);
   }
 
   get snapshotCounts(): TaskCounts | null {
@@ -298,7 +317,9 @@ export class TaskService implements Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.deps.clock.clearTimeout(this.countsTimer);
+    this.deps.clock.clearTimeout(this.retentionTimer);
     this.disposables.dispose();
     this.onDeltaEmitter.dispose();
   }
