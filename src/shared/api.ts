@@ -15,6 +15,33 @@ import type {
   TaskView,
 } from './tasks';
 
+/** One line of the engine's log (U7). */
+export interface LogLine {
+  /** Increases by one per line. */
+  seq: number;
+  at: number;
+  level: 'info' | 'verbose';
+  text: string;
+}
+
+/** What the Settings view shows and changes (U6). Timings are the ones in force. */
+export interface ConsoleSettings {
+  database: { backend: 'sqlite' | 'postgres'; label: string } | null;
+  /** S4: finished tasks older than this are purged; null keeps everything. */
+  retentionDays: number | null;
+  dispatch: { maxQueued: number; submitsPerSecond: number; submitBurst: number };
+  /** F2 probe timings (set when the console starts). */
+  probe: { queueIntervalMs: number; statsIntervalMs: number; timeoutMs: number };
+  verbose: boolean;
+  clientId: string;
+}
+
+/** What the Settings view may change while the console runs. */
+export interface SettingsPatch {
+  retentionDays?: number | null;
+  dispatch?: Partial<ConsoleSettings['dispatch']>;
+}
+
 /** What a task needs of a server (B5): node classes and model files its `/object_info` must offer. */
 export interface TaskRequirements {
   nodes?: string[];
@@ -82,6 +109,11 @@ export interface Commands {
   'servers.series': { args: { id: ServerId; window: SeriesWindow }; result: DepthSeries };
   /** U7: log every socket and probe event, or only the summary and changes. */
   'log.setVerbose': { args: { verbose: boolean }; result: { verbose: boolean } };
+  /** U7: the newest log lines (new ones then arrive as `log.line` deltas). */
+  'log.tail': { args: { limit?: number }; result: { lines: LogLine[]; verbose: boolean } };
+  /** U6. */
+  'settings.get': { args: Record<string, never>; result: ConsoleSettings };
+  'settings.set': { args: SettingsPatch; result: ConsoleSettings };
 
   /** T1, T2: outcome `created`, `deduplicated` or `conflict`; never anything else. */
   'tasks.submit': { args: SubmitArgs; result: SubmitOutcome };

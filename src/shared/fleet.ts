@@ -1,3 +1,4 @@
+import type { LogLine } from './api';
 import type { LiveTaskView, LockView, SessionId, TaskCounts } from './tasks';
 
 /**
@@ -162,7 +163,9 @@ export type FleetDelta =
   | { type: 'lock.upsert'; lock: LockView }
   | { type: 'lock.removed'; sessionId: SessionId }
   /** Task counts per status, at most once a second while tasks change. */
-  | { type: 'tasks.counts'; counts: TaskCounts };
+  | { type: 'tasks.counts'; counts: TaskCounts }
+  /** A new line of the engine's log (U7). */
+  | { type: 'log.line'; line: LogLine };
 
 /** Deltas are batched (coalesced per server) and numbered; seq increases by exactly 1 per batch. */
 export interface DeltaBatch {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CommandName, Result } from '../../shared/api';
+import type { CommandName, ConsoleSettings, Result } from '../../shared/api';
 import type { FleetSnapshot, HostEvent } from '../../shared/fleet';
 import type { CallContext, CommandHandlers } from './api/command-router';
 import { createCommandRouter } from './api/command-router';
@@ -90,7 +90,7 @@ export class Engine implements Disposable {
   constructor(options: EngineOptions = {}) {
     const clock = (this.clock = options.clock ?? systemClock);
     let counter = 0;
-    this.log = createLogger(options.log ?? ((line) => console.log(line)), options.verbose);
+    this.log = createLogger(options.log ?? ((line) => console.log(line)), options.verbose, clock);
     this.clientId = options.clientId ?? `comfyfleet-${randomUUID()}`;
     this.batcher = this.disposables.add(new DeltaBatcher(clock, options.deltaIntervalMs));
     this.fleet = this.disposables.add(
@@ -129,6 +129,7 @@ export class Engine implements Disposable {
     this.disposables.add(this.onEventEmitter);
     this.disposables.add(this.fleet.onDelta((d) => this.batcher.push(d)));
     if (this.tasks) this.disposables.add(this.tasks.onDelta((d) => this.batcher.push(d)));
+    this.disposables.add(this.log.onLine((line) => this.batcher.push({ type: 'log.line', line })));
     this.disposables.add(this.batcher.onBatch((batch) => this.onEventEmitter.fire({ type: 'deltas', batch })));
     this.router = createCommandRouter(
       {
@@ -141,6 +142,13 @@ export class Engine implements Disposable {
           this.log.setVerbose(verbose);
           this.log.info(`verbose log ${verbose ? 'on' : 'off'}`);
           return { verbose };
+        },
+        'log.tail': ({ limit }) => ({ lines: this.log.tail(limit), verbose: this.log.isVerbose }),
+        'settings.get': () => this.settings(),
+        'settings.set': async (patch, ctx) => {
+          await this.requireTasks().applySettings(patch);
+          await this.tasks?.store.appendAudit({ actor: ctx.actor, action: 'settings.update', target: 'settings', details: patch });
+          return this.settings();
         },
         ...this.taskCommands(),
       },
@@ -165,6 +173,18 @@ export class Engine implements Disposable {
       servers: this.fleet.list(),
       locks: this.tasks?.locks.list() ?? [],
       counts: this.tasks?.snapshotCounts ?? null,
+    };
+  }
+
+  private async settings(): Promise<ConsoleSettings> {
+    const { queueIntervalMs, statsIntervalMs, timeoutMs } = this.fleet.probe;
+    return {
+      database: this.tasks ? { backend: this.tasks.store.backend, label: this.tasks.store.label } : null,
+      retentionDays: this.tasks ? await this.tasks.store.getRetentionDays() : null,
+      dispatch: this.tasks?.dispatcher.limits ?? { maxQueued: 0, submitsPerSecond: 0, submitBurst: 0 },
+      probe: { queueIntervalMs, statsIntervalMs, timeoutMs },
+      verbose: this.log.isVerbose,
+      clientId: this.clientId,
     };
   }
 

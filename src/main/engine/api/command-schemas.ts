@@ -41,6 +41,21 @@ export const commandSchemas = {
   'servers.remove': z.object({ id: serverId }).strict(),
   'servers.series': z.object({ id: serverId, window: z.enum(['5m', '15m', '60m', '24h']) }).strict(),
   'log.setVerbose': z.object({ verbose: z.boolean() }).strict(),
+  'log.tail': z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+  'settings.get': emptyArgs,
+  'settings.set': z
+    .object({
+      retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
+      dispatch: z
+        .object({
+          maxQueued: z.number().int().min(1).max(1_000_000).optional(),
+          submitsPerSecond: z.number().min(0.1).max(10_000).optional(),
+          submitBurst: z.number().int().min(1).max(10_000).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
   // The workflow stays `unknown` here: the ledger validates it (T1) with errors that name the node.
   'tasks.submit': z
     .object({

@@ -65,5 +65,7 @@ function deltaKey(delta: FleetDelta): string {
       return `lock:${delta.sessionId}`;
     case 'tasks.counts':
       return 'counts';
+    case 'log.line':
+      return `log:${delta.line.seq}`;
   }
 }

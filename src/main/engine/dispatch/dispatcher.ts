@@ -89,8 +89,8 @@ export interface DispatcherDeps {
  */
 export class Dispatcher implements Disposable {
   readonly book = new ServerBook();
-  private readonly opts: DispatchOptions;
-  private readonly bucket: TokenBucket;
+  private opts: DispatchOptions;
+  private bucket: TokenBucket;
   /** Tasks waiting for a server, in order: requeued ones first (they waited already). */
   private readonly retryQueue = new Set<TaskId>();
   private readonly queue = new Set<TaskId>();
@@ -129,6 +129,18 @@ export class Dispatcher implements Disposable {
       this.dequeue(after.id);
       this.deps.locks.taskEnded(after.sessionId).catch((err: unknown) => this.deps.log.info(`session ${after.sessionId}: releasing its lock failed: ${messageOf(err)}`));
     }
+  }
+
+  get limits(): Pick<DispatchOptions, 'maxQueued' | 'submitsPerSecond' | 'submitBurst'> {
+    const { maxQueued, submitsPerSecond, submitBurst } = this.opts;
+    return { maxQueued, submitsPerSecond, submitBurst };
+  }
+
+  /** B4 limits changed from Settings (U6): they apply from the next submission on. */
+  setLimits(limits: Partial<Pick<DispatchOptions, 'maxQueued' | 'submitsPerSecond' | 'submitBurst'>>): void {
+    this.opts = { ...this.opts, ...limits };
+    this.bucket = new TokenBucket(this.opts.submitsPerSecond, this.opts.submitBurst, this.deps.clock.now());
+    this.schedulePump();
   }
 
   get queuedCount(): number {

@@ -1,4 +1,5 @@
-import type { CancelResult, OutputFile, SubmitArgs, TaskDetail, UnlockChoice, UnlockResult } from '../../../shared/api';
+import { z } from 'zod';
+import type { CancelResult, OutputFile, SettingsPatch, SubmitArgs, TaskDetail, UnlockChoice, UnlockResult } from '../../../shared/api';
 import type { FleetDelta, ServerId, ServerView } from '../../../shared/fleet';
 import type { SessionId, SubmitOutcome, TaskCounts, TaskId, TaskPolicy, TaskView } from '../../../shared/tasks';
 import { ComfyClient } from '../comfy/comfy-client';
@@ -22,6 +23,9 @@ import type { LiveTask } from './task-table';
 import { TaskTable } from './task-table';
 import type { TrackerOptions } from './task-tracker';
 import { TaskTracker } from './task-tracker';
+
+const LIMITS_SETTING = 'dispatch.limits';
+const dispatchLimitsSchema = z.object({ maxQueued: z.number().int().positive(), submitsPerSecond: z.number().positive(), submitBurst: z.number().int().positive() });
 
 export interface TaskServiceDeps {
   store: Store;
@@ -110,9 +114,11 @@ export class TaskService implements Disposable {
     this.disposables.add(fleet.onDelta((d) => this.serverChanged(d)));
   }
 
-  /** Loads policies and locks, and takes every unfinished task back (T4 reconciliation). */
+  /** Loads policies, limits and locks, and takes every unfinished task back (T4 reconciliation). */
   async start(): Promise<void> {
     await this.dispatcher.loadPolicies();
+    const saved = dispatchLimitsSchema.safeParse(await this.deps.store.getSetting(LIMITS_SETTING));
+    if (saved.success) this.dispatcher.setLimits(saved.data);
     await this.locks.load();
     let cursor: string | null = null;
     let adopted = 0;
@@ -290,6 +296,17 @@ export class TaskService implements Disposable {
 
   setPolicy(policy: TaskPolicy): Promise<TaskPolicy> {
     return this.dispatcher.setPolicy(policy);
+  }
+
+  /** U6: retention (S4) and the dispatcher's limits (B4), saved in the ledger and applied at once. */
+  async applySettings(patch: SettingsPatch): Promise<void> {
+    if (patch.retentionDays !== undefined) await this.deps.store.setRetentionDays(patch.retentionDays);
+    if (patch.dispatch) {
+      const limits = { ...this.dispatcher.limits, ...patch.dispatch };
+      await this.deps.store.setSetting(LIMITS_SETTING, limits);
+      this.dispatcher.setLimits(limits);
+      this.deps.log.info(`dispatch limits: queue ${limits.maxQueued}, ${limits.submitsPerSecond} submissions/s (burst ${limits.submitBurst})`);
+    }
   }
 
   // ── deltas ─────────────────────────────────────────────────────────────────────────

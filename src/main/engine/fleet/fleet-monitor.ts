@@ -77,7 +77,7 @@ export class FleetMonitor implements Disposable {
   readonly onServerFrame = this.onFrameEmitter.event;
   /** Fires when a server's health state changes. */
   readonly onHealthChange = this.onHealthEmitter.event;
-  private readonly probe: ProbeTiming;
+  readonly probe: ProbeTiming;
   private readonly healthPolicy: HealthPolicy;
   private mutations: Promise<unknown> = Promise.resolve();
   private tickTimer: TimerHandle | null = null;
