@@ -12,6 +12,7 @@ import type { SimServer } from '../sim/src';
 import { modelFreeWorkflow, startSim } from '../sim/src';
 import { until } from './support/until';
 import { startHarness } from './support/engine-harness';
+import { taskView } from './support/task-view';
 
 /**
  * A1 over real sockets on 127.0.0.1: the gate (E2 spirit), routing, body handling, the error
@@ -102,33 +103,7 @@ async function send(api: RestApi, method: string, path: string, body?: unknown, 
   return { status: res.status, headers: Object.fromEntries(res.headers), text, bytes, json };
 }
 
-function task(over: Partial<TaskView> = {}): TaskView {
-  return {
-    id: 'task-1',
-    type: 'default',
-    sessionId: 'api',
-    key: null,
-    mode: 'once',
-    status: 'queued',
-    serverId: null,
-    promptId: null,
-    attempt: 0,
-    requeues: 0,
-    parentId: null,
-    pinServerId: null,
-    requirements: null,
-    progress: null,
-    outputs: [],
-    error: null,
-    createdAt: 1,
-    updatedAt: 1,
-    dispatchedAt: null,
-    startedAt: null,
-    endedAt: null,
-    version: 1,
-    ...over,
-  };
-}
+const task = (over: Partial<TaskView> = {}): TaskView => taskView(over);
 
 const ok = (value: unknown): Result<unknown> => ({ ok: true, value });
 

@@ -1,32 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskView } from '../../../shared/tasks';
+import { taskView } from '../../../../test/support/task-view';
 import { afterServerLost, checkRerun, DEFAULT_POLICY, holdsClaim, outcomeAgainst, parsePolicy } from './task-policy';
 
-const task = (over: Partial<TaskView>): TaskView => ({
-  id: 't1',
-  type: 'order',
-  sessionId: 's',
-  key: 'k',
-  mode: 'once',
-  status: 'queued',
-  serverId: null,
-  promptId: null,
-  attempt: 0,
-  requeues: 0,
-  parentId: null,
-  pinServerId: null,
-  requirements: null,
-  progress: null,
-  outputs: [],
-  error: null,
-  createdAt: 0,
-  updatedAt: 0,
-  dispatchedAt: null,
-  startedAt: null,
-  endedAt: null,
-  version: 1,
-  ...over,
-});
+const task = (over: Partial<TaskView>): TaskView => taskView({ id: 't1', type: 'order', sessionId: 's', key: 'k', createdAt: 0, updatedAt: 0, ...over });
 
 describe('task policies (T2, T8, T9)', () => {
   it('T2: who holds a key — active tasks always, a `once` success forever, nothing else', () => {
