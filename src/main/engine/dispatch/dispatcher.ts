@@ -213,19 +213,23 @@ export class Dispatcher implements Disposable {
     try {
       const servers = this.deps.fleet.list();
       const now = this.deps.clock.now();
+      // Sessions given a server in this pass, before their lock is written: their next tasks follow.
+      const placedNow = new Map<string, ServerId>();
+      const open = (s: ServerView) => s.enabled && !s.drained && (s.health.state === 'healthy' || s.health.state === 'degraded') && this.book.load(s.id).inFlight < s.maxInFlight;
       for (const id of [...this.retryQueue, ...this.queue]) {
         const t = this.deps.table.get(id);
         if (!t || t.view.status !== 'queued') {
           this.dequeue(id);
           continue;
         }
-        // Nothing can be placed while every server is full; the rest keep their reasons.
-        if (!servers.some((s) => this.book.load(s.id).inFlight < s.maxInFlight)) {
+        // Nothing can be placed while no server has room; the rest keep their reasons.
+        if (!servers.some(open)) {
           this.deps.table.setWaiting(t, servers.length ? 'waiting for a server to free a slot' : 'no server in the fleet');
           continue;
         }
         const policy = this.policyOf(t.view.type);
-        const lock = this.deps.locks.get(t.view.sessionId);
+        const sessionServer = placedNow.get(t.view.sessionId);
+        const lock = this.deps.locks.get(t.view.sessionId) ?? (sessionServer ? pendingLock(t.view.sessionId, sessionServer, now) : null);
         const placement = place({
           task: { sessionId: t.view.sessionId, pinServerId: t.view.pinServerId, requirements: t.requirements },
           policy,
@@ -249,6 +253,7 @@ export class Dispatcher implements Disposable {
         const chosen = this.deps.balancer.choose(placement.candidates, { now, random: this.deps.random });
         this.dequeue(id);
         this.book.reserve(chosen.id, id, now);
+        placedNow.set(t.view.sessionId, chosen.id);
         this.publishInFlight(chosen.id);
         void this.commit(t.view.id, chosen.id, placement.lockFrom);
       }
@@ -595,6 +600,11 @@ export class Dispatcher implements Disposable {
     this.deps.clock.clearTimeout(this.pumpTimer);
     this.pumpTimer = null;
   }
+}
+
+/** The lock a session is about to take, as placement should see it within one pass. */
+function pendingLock(sessionId: string, serverId: ServerId, now: number): LockView {
+  return { sessionId, serverId, acquiredAt: now, renewedAt: now, state: 'held', stuckReason: null, stuckSince: null, unfinishedTasks: 1 };
 }
 
 /** Run time from the server's own timestamps (start → end), immune to our clock and network. */
