@@ -37,6 +37,8 @@ export interface LiveTask {
  */
 export class TaskTable implements Disposable {
   private readonly live = new Map<TaskId, LiveTask>();
+  /** The current attempt's prompt_id → task: socket frames find their task without a scan. */
+  private readonly prompts = new Map<string, TaskId>();
   private readonly mutex = new KeyedMutex();
   private readonly onChangeEmitter = new Emitter<LiveTaskView>();
   private readonly onMovedEmitter = new Emitter<{ before: TaskView; after: TaskView }>();
@@ -54,6 +56,12 @@ export class TaskTable implements Disposable {
     return this.live.get(id);
   }
 
+  /** The live task whose current attempt has this prompt_id. */
+  byPrompt(promptId: string): LiveTask | undefined {
+    const id = this.prompts.get(promptId);
+    return id === undefined ? undefined : this.live.get(id);
+  }
+
   all(): IterableIterator<LiveTask> {
     return this.live.values();
   }
@@ -66,6 +74,7 @@ export class TaskTable implements Disposable {
   adopt(view: TaskView, requirements: TaskRequirements | null): LiveTask {
     const t: LiveTask = { view, requirements, waiting: null, cancelRequested: null, lastEventAt: this.clock.now(), confirmed: view.status === 'running', posts: 0 };
     this.live.set(view.id, t);
+    if (view.promptId) this.prompts.set(view.promptId, view.id);
     this.emit(t);
     return t;
   }
@@ -131,15 +140,18 @@ export class TaskTable implements Disposable {
       t.posts = 0;
     }
     if (view.status === 'running') t.confirmed = true;
+    if (before.promptId && before.promptId !== view.promptId) this.prompts.delete(before.promptId);
+    if (view.promptId) this.prompts.set(view.promptId, view.id);
     t.view = view;
     if (view.status !== 'queued') t.waiting = null;
-    if (isTerminal(view.status)) this.live.delete(view.id);
+    if (isTerminal(view.status)) this.drop(t);
     this.emit(t);
     if (before.status !== view.status) this.onMovedEmitter.fire({ before, after: view });
   }
 
   private drop(t: LiveTask): void {
     this.live.delete(t.view.id);
+    if (t.view.promptId) this.prompts.delete(t.view.promptId);
   }
 
   private emit(t: LiveTask): void {
@@ -150,5 +162,6 @@ export class TaskTable implements Disposable {
     this.onChangeEmitter.dispose();
     this.onMovedEmitter.dispose();
     this.live.clear();
+    this.prompts.clear();
   }
 }

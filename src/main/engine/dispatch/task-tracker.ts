@@ -57,8 +57,8 @@ export class TaskTracker implements Disposable {
 
   /** The live task whose current attempt is `promptId` on `serverId`; events of any other server are not its events. */
   private taskOf(serverId: ServerId, promptId: string): LiveTask | null {
-    for (const t of this.deps.table.all()) if (t.view.promptId === promptId && t.view.serverId === serverId) return t;
-    return null;
+    const t = this.deps.table.byPrompt(promptId);
+    return t && t.view.serverId === serverId ? t : null;
   }
 
   onFrame(server: ServerView, frame: KnownFrame): void {
