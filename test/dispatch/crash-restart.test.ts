@@ -68,13 +68,24 @@ describe('crash-restart: the engine is SIGKILLed 5 times while it works (T2, T4)
       // ~2 s): kills then find prompts the server holds but the engine never saw confirmed (T4).
       sims[0]?.inject({ kind: 'slowBody', bytesPerSecond: 40, paths: ['/prompt'] });
       dir = mkdtempSync(join(tmpdir(), 'cf-crash-'));
-      const config: ChildConfig = { dir, servers: sims.map((s) => ({ url: s.url, name: s.name })) };
+      // Answers reach the order service 30 ms after the engine gave them, so kills also fall
+      // between a submission's commit and its answer (the case idempotency keys are for).
+      const config: ChildConfig = { dir, servers: sims.map((s) => ({ url: s.url, name: s.name })), replyDelayMs: 30 };
       const trace: string[] = [`seed ${SEED}`];
 
       // ── the engine's lives ────────────────────────────────────────────────────────
       let life = 0;
       let proc: EngineProcess = await startEngineProcess(config);
       await proc.call('types.set', ORDER);
+
+      // The order service's state (it runs below, beside the killer).
+      const answers: Answer[] = [];
+      const unanswered: number[] = Array.from({ length: TASKS }, (_, i) => i);
+      /** Submissions sent and not answered yet; answers lost to a kill; keys sent again after that. */
+      let inFlight = 0;
+      let lost = 0;
+      let resubmitted = 0;
+      const sent = new Set<number>();
 
       /** Tasks the ledger had as `dispatched` (committed, POST maybe unanswered) at each kill. */
       const dispatchedAtKills: number[] = [];
@@ -83,6 +94,12 @@ describe('crash-restart: the engine is SIGKILLed 5 times while it works (T2, T4)
           const wait = KILL_AFTER_MS[0] + Math.floor(rand() * (KILL_AFTER_MS[1] - KILL_AFTER_MS[0]));
           await sleep(wait);
           const counts = await proc.call<TaskCounts>('tasks.counts', {}).catch(() => null);
+          // While orders are still coming, kill with submissions on the wire: some reached the
+          // ledger and lost only their answer, some never arrived.
+          if (answers.length < TASKS) {
+            await until(() => inFlight > 0, 'a submission in flight', 10_000).catch(() => undefined);
+            await sleep(Math.floor(rand() * 30));
+          }
           await proc.kill();
           dispatchedAtKills.push(counts?.dispatched ?? 0);
           trace.push(`kill ${k} of pid ${proc.pid} ${wait} ms after ready; ledger then: ${counts ? JSON.stringify(counts) : '?'}`);
@@ -94,17 +111,19 @@ describe('crash-restart: the engine is SIGKILLed 5 times while it works (T2, T4)
       })();
 
       // ── the order service: idempotent submissions, resubmitted when unanswered ───
-      const answers: Answer[] = [];
-      const unanswered: number[] = Array.from({ length: TASKS }, (_, i) => i);
-      let resubmitted = 0;
-      const sent = new Set<number>();
       const submitter = async (): Promise<void> => {
         for (;;) {
           const n = unanswered.shift();
           if (n === undefined) return;
           const current = proc;
+          if (!current.alive) {
+            unanswered.unshift(n);
+            await until(() => proc !== current, 'the engine restarted', 60_000);
+            continue;
+          }
           if (sent.has(n)) resubmitted++;
           sent.add(n);
+          inFlight++;
           try {
             const r = await current.call<SubmitOutcome>('tasks.submit', {
               type: ORDER.type,
@@ -112,11 +131,14 @@ describe('crash-restart: the engine is SIGKILLed 5 times while it works (T2, T4)
               sessionId: `shop-${n % SESSIONS}`,
               workflow: modelFreeWorkflow({ seed: n + 1, width: 8, height: 8 }),
             });
+            inFlight--;
             answers.push({ key: keyOf(n), outcome: r.outcome, taskId: r.task.id, life });
             await sleep(SUBMIT_PAUSE_MS);
           } catch (err) {
+            inFlight--;
             if (!(err instanceof EngineGone)) throw err;
             // The answer was lost with the engine: ask the next one, with the same key.
+            lost++;
             unanswered.unshift(n);
             await until(() => proc !== current, 'the engine restarted', 60_000);
           }
@@ -125,7 +147,8 @@ describe('crash-restart: the engine is SIGKILLed 5 times while it works (T2, T4)
       await Promise.all([killer, ...Array.from({ length: SUBMITTERS }, submitter)]);
       // Orders cut off by the last kill were put back after their submitter gave up: finish them.
       while (unanswered.length) await submitter();
-      trace.push(`all ${TASKS} orders answered after ${Date.now() - started} ms; ${resubmitted} resubmission(s)`);
+      const dedup = answers.filter((a) => a.outcome === 'deduplicated').length;
+      trace.push(`all ${TASKS} orders answered after ${Date.now() - started} ms; ${lost} answer(s) lost to kills, ${resubmitted} resubmission(s), ${dedup} answered deduplicated`);
 
       // ── every task ends ──────────────────────────────────────────────────────────
       let counts: TaskCounts | null = null;
@@ -147,13 +170,15 @@ describe('crash-restart: the engine is SIGKILLed 5 times while it works (T2, T4)
       const page = await proc.call<TaskPage>('tasks.list', { limit: 1000 });
       expect(page.nextCursor).toBeNull();
       const details = new Map<string, TaskDetail>();
-      for (const t of page.items) details.set(t.id, await proc.call<TaskDetail>('tasks.get', { id: t.id }));
+      await inPool(page.items, 20, async (t) => void details.set(t.id, await proc.call<TaskDetail>('tasks.get', { id: t.id })));
       const servers = (await proc.call<FleetSnapshot>('fleet.snapshot', {})).servers;
       const simOf = new Map(servers.map((s) => [s.id, sims.find((x) => x.url === s.url)]));
       expect(servers).toHaveLength(3);
       expect([...simOf.values()].every(Boolean)).toBe(true);
       const context = `\n${trace.join('\n')}`;
-      // The kills did land inside submissions (the case T4 is about), not only between them.
+      // Some kills took a committed submission's answer with them, and its resubmission found it.
+      expect(answers.filter((a) => a.outcome === 'deduplicated').length, `resubmissions answered deduplicated${context}`).toBeGreaterThan(0);
+      // The kills did land inside submissions to servers (the case T4 is about), not only between them.
       expect(dispatchedAtKills.filter((n) => n > 0).length, `kills that found dispatched tasks${context}`).toBeGreaterThanOrEqual(2);
 
       // T2: one task per key, every answer for a key names it, and no answer but created/deduplicated.
@@ -165,10 +190,10 @@ describe('crash-restart: the engine is SIGKILLed 5 times while it works (T2, T4)
         expect(a.taskId, `${a.key}: answered with another task than the ledger's${context}`).toBe(byKey.get(a.key)?.id);
       }
       // After everything, every order submitted again is that same task (once + succeeded).
-      for (let n = 0; n < TASKS; n++) {
+      await inPool(Array.from({ length: TASKS }, (_, n) => n), 20, async (n) => {
         const again = await proc.call<SubmitOutcome>('tasks.submit', { type: ORDER.type, key: keyOf(n), sessionId: `shop-${n % SESSIONS}`, workflow: modelFreeWorkflow({ seed: n + 1, width: 8, height: 8 }) });
         expect([again.outcome, again.task.id], keyOf(n)).toEqual(['deduplicated', byKey.get(keyOf(n))?.id]);
-      }
+      });
 
       // Only the engine died: every order succeeded.
       const notSucceeded = page.items.filter((t) => t.status !== 'succeeded');
@@ -205,6 +230,8 @@ describe('crash-restart: the engine is SIGKILLed 5 times while it works (T2, T4)
         expect(executedAttempts.map((a) => a.promptId), `task ${t.id} (${t.key}) ran under more than one attempt; events ${eventsOf(d)}`).toHaveLength(1);
         expect(mayRunTwice, `task ${t.id} (${t.key}) carries a "may run twice" warning though no server was lost; events ${eventsOf(d)}`).toBe(false);
       }
+      const attempts = [...details.values()].map((d) => d.attempts.length);
+      trace.push(`attempts per task: ${[...new Set(attempts)].sort().map((n) => `${n}×${attempts.filter((x) => x === n).length}`).join(' ')}`);
       // Nothing ran that the ledger does not know as an attempt of some task.
       const strangers = [...runs.keys()].filter((p) => !attemptPrompts.has(p));
       expect(strangers, 'executed prompt_ids that belong to no attempt').toEqual([]);
@@ -216,6 +243,16 @@ describe('crash-restart: the engine is SIGKILLed 5 times while it works (T2, T4)
     },
   );
 });
+
+/** Runs `fn` over `items`, `width` at a time. */
+async function inPool<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -32,6 +32,11 @@ export interface ChildConfig {
   ledger?: Pick<Partial<LedgerSetup>, 'tracker' | 'dispatch' | 'locks'>;
   /** Log every socket and probe event too. */
   verbose?: boolean;
+  /**
+   * Answers leave this long after the engine gave them (the command itself runs at once): a
+   * slow link to the caller, so a kill can fall between a command's effect and its answer.
+   */
+  replyDelayMs?: number;
 }
 
 export interface ChildRequest {
@@ -87,9 +92,10 @@ async function main(): Promise<void> {
       log(`unreadable request: ${line.slice(0, 200)}`);
       return;
     }
+    const reply = (msg: ChildReply) => (config.replyDelayMs ? setTimeout(() => send(msg), config.replyDelayMs) : send(msg));
     engine.call(req.name, req.args, { actor: req.actor ?? 'operator' }).then(
-      (result) => send({ id: req.id, result }),
-      (err: unknown) => send({ id: req.id, result: { ok: false, error: { code: 'internal', message: String(err) } } }),
+      (result) => reply({ id: req.id, result }),
+      (err: unknown) => reply({ id: req.id, result: { ok: false, error: { code: 'internal', message: String(err) } } }),
     );
   });
   // The parent went away (or closed our stdin on purpose): stop cleanly.
