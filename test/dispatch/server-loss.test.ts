@@ -99,7 +99,7 @@ describe('server lost with tasks on it (T9, L2)', () => {
         await harness.call('types.set', REQUEUE(failover));
         await harness.call('types.set', NO_RETRY);
         // gpu-a's jobs last long enough to be caught by the crash; the survivors are quick.
-        const a = await harness.sim('gpu-a', { durations: { EmptyImage: 2_500 } });
+        const a = await harness.sim('gpu-a', { durations: { EmptyImage: 6_000 } });
         const b = await harness.sim('gpu-b', { durations: { EmptyImage: 60 } });
         const c = await harness.sim('gpu-c', { durations: { EmptyImage: 60 } });
         // gpu-a alone first, with room for the four tasks it is to lose: 1 running, 3 pending there.
@@ -130,6 +130,9 @@ describe('server lost with tasks on it (T9, L2)', () => {
         for (let i = 0; i < 6; i++) await submit(`busy-${i % 3}/${i}`, i % 2 ? 'no-retry' : 'retry-once', `busy-${i % 3}`);
         // gpu-a is full (4/4), so none of these went there.
 
+        // Precondition: gpu-a still holds all four (its first job is far from done).
+        for (const id of lost) expect((await harness.task(id)).serverId, id).toBe(aId);
+        expect(a.executions(), 'nothing finished on gpu-a before the crash').toEqual([]);
         const crashAt = Date.now();
         a.inject({ kind: 'crash' });
 
