@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TaskDetail } from '../../src/shared/api';
+import type { TaskDetail, UnlockResult } from '../../src/shared/api';
 import type { FailoverMode, LockView, TaskEvent, TaskPolicy, TaskView } from '../../src/shared/tasks';
 import { modelFreeWorkflow } from '../../sim/src';
 import { DEFAULT_BACKOFF } from '../../src/main/engine/comfy/backoff';
@@ -87,13 +87,20 @@ interface Submitted {
 describe('server lost with tasks on it (T9, L2)', () => {
   for (const failover of ['move', 'wait'] as const) {
     it(
-      `T9 L2: a server crashes holding tasks: within 5 s "${REQUEUE(failover).type}" (failover ${failover}) tasks are requeued with a may-run-twice warning and finish elsewhere, retryLimit 0 ones fail server_lost; no idle session keeps a lock`,
+      failover === 'move'
+        ? 'T9 L2 L6: a server crashes holding tasks: within 5 s retry-once (failover move) tasks are requeued with a may-run-twice warning and finish elsewhere, retryLimit 0 ones fail server_lost; no idle session keeps a lock'
+        : 'T9 L3 L4 L6: a server crashes holding tasks: within 5 s retry-once (failover wait) tasks are requeued with a may-run-twice warning and wait on their lock, which turns stuck; force-unlock with requeue sends them elsewhere; retryLimit 0 ones fail server_lost',
       { timeout: 45_000 },
       async () => {
         // The product's own detection and loss timings (F2, F6, T9), so the 5 s bound is the real one.
         h = await startHarness({
           engine: { probe: DEFAULT_PROBE_TIMING, backoff: DEFAULT_BACKOFF },
-          ledger: { locks: { sweepMs: 60_000 }, tracker: { serverLostAfterMs: DEFAULT_TRACKER_OPTIONS.serverLostAfterMs } },
+          // The move variant slows the sweep so it cannot hide a missed release; the wait variant
+          // needs it to mark the lock stuck (L3) within the test.
+          ledger: {
+            locks: failover === 'move' ? { sweepMs: 60_000 } : { sweepMs: 300, unhealthyGraceMs: 1_000 },
+            tracker: { serverLostAfterMs: DEFAULT_TRACKER_OPTIONS.serverLostAfterMs },
+          },
         });
         const harness = h;
         await harness.call('types.set', REQUEUE(failover));
@@ -165,6 +172,19 @@ describe('server lost with tasks on it (T9, L2)', () => {
         }
         // L2: the no-retry-only session has nothing unfinished any more: its lock is gone at once.
         await until(async () => !(await harness.call<LockView[]>('locks.list', {})).some((l) => l.sessionId === 'solo-no-retry'), 'the lock of solo-no-retry released', IDLE_LOCK_GRACE_MS);
+
+        if (failover === 'wait') {
+          // L6: the requeued tasks wait for their session's server; L3: its lock turns stuck.
+          for (const id of requeued) {
+            await until(async () => ((await harness.detail(id)).task as TaskView & { waiting?: string | null }).waiting?.startsWith('waiting on lock: gpu-a is unhealthy') === true, `${id} waiting on its lock`);
+          }
+          for (const sessionId of ['mixed', 'solo-retry']) {
+            await until(async () => (await harness.call<LockView[]>('locks.list', {})).find((l) => l.sessionId === sessionId)?.state === 'stuck', `${sessionId} lock stuck`, 5_000);
+            // L4: the operator breaks it and requeues the session's tasks elsewhere.
+            const r = await harness.call<UnlockResult>('locks.unlock', { sessionId, reason: 'gpu-a is gone for good', unfinished: 'requeue' });
+            expect(r.tasks.map((t) => t.outcome)).toEqual(['requeued']);
+          }
+        }
 
         // Everything ends; the requeued tasks succeed on the servers that are still up.
         const ends = new Map<string, TaskView>();
