@@ -207,3 +207,22 @@ describe('exactly-once submission and tracking (T4, T5)', () => {
     expect(done.outputs).toHaveLength(1);
   });
 });
+
+describe('a server that refuses every submission (B2, T4)', () => {
+  it('T4: tasks do not bounce on a server whose probes answer but whose POST /prompt fails: it cools down and the others take the work', async () => {
+    h = await startHarness();
+    const a = await h.sim('gpu-a');
+    const b = await h.sim('gpu-b');
+    const aId = await h.addServer(a);
+    const bId = await h.addServer(b);
+    a.inject({ kind: 'http500', paths: ['/prompt'] });
+    const submitted = await Promise.all([1, 2, 3, 4, 5, 6].map((seed) => h.submit({ workflow: modelFreeWorkflow({ seed }), sessionId: `s-${seed}` })));
+    const done = await Promise.all(submitted.map((o) => h.waitFor(o.task.id, ['succeeded'], 15_000)));
+    expect(done.every((t) => t.serverId === bId)).toBe(true);
+    expect(a.executions()).toHaveLength(0);
+    // Each task ran exactly once, on gpu-b, whatever it went through on gpu-a.
+    for (const t of done) expect(b.executions().filter((e) => e.promptId === t.promptId)).toHaveLength(1);
+    const attemptsOnA = (await Promise.all(done.map((t) => h.detail(t.id)))).flatMap((d) => d.attempts.filter((x) => x.serverId === aId));
+    expect(attemptsOnA.every((x) => x.outcome === 'requeued')).toBe(true);
+  });
+});

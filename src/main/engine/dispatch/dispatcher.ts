@@ -96,6 +96,7 @@ export class Dispatcher implements Disposable {
   private readonly queue = new Set<TaskId>();
   private readonly policies = new Map<string, TaskPolicy>();
   private pumpTimer: TimerHandle | null = null;
+  private pumpDueAt = 0;
   private pumping = false;
   private pumpAgain = false;
   private readonly capabilityFetches = new Set<ServerId>();
@@ -186,12 +187,15 @@ export class Dispatcher implements Disposable {
     this.retryQueue.delete(id);
   }
 
+  /** Pumps after `delayMs`, or sooner if a pump is already due sooner (the earliest deadline wins). */
   schedulePump(delayMs = 0): void {
     if (this.disposed) return;
+    const due = this.deps.clock.now() + delayMs;
     if (this.pumpTimer !== null) {
-      if (delayMs > 0) return;
+      if (this.pumpDueAt <= due) return;
       this.deps.clock.clearTimeout(this.pumpTimer);
     }
+    this.pumpDueAt = due;
     this.pumpTimer = this.deps.clock.setTimeout(() => {
       this.pumpTimer = null;
       this.pump();
@@ -237,6 +241,7 @@ export class Dispatcher implements Disposable {
           servers,
           load: (sid) => this.book.load(sid),
           sessionInFlightOn: (sid) => this.sessionInFlightOn(t.view.sessionId, sid),
+          now,
         });
         if (placement.kind === 'wait') {
           this.deps.table.setWaiting(t, placement.reason);
@@ -257,6 +262,9 @@ export class Dispatcher implements Disposable {
         this.publishInFlight(chosen.id);
         void this.commit(t.view.id, chosen.id, placement.lockFrom);
       }
+      // Tasks held back by a server's cool-down are looked at again when it ends.
+      const cooling = servers.map((s) => this.book.load(s.id).coolUntil).filter((t) => t > now);
+      if (cooling.length && this.queuedCount > 0) this.schedulePump(Math.min(...cooling) - now);
     } finally {
       this.pumping = false;
     }
@@ -330,6 +338,7 @@ export class Dispatcher implements Disposable {
     try {
       const accepted = await client.submitPrompt({ prompt: workflow, promptId, clientId: this.deps.clientId }, { timeoutMs: this.opts.submitTimeoutMs });
       this.book.posted(server.id, t.view.id);
+      this.book.accepted(server.id);
       t.confirmed = true;
       if (accepted.promptId !== promptId) {
         // A server older than client-chosen ids queued it under its own id: we could not track it.
@@ -454,6 +463,8 @@ export class Dispatcher implements Disposable {
    * lock this dispatch took goes too when nothing else of the session is on that server.
    */
   private async requeueUndelivered(t: LiveTask, server: ServerView, reason: string): Promise<void> {
+    const coolMs = this.book.refused(server.id, this.deps.clock.now());
+    this.schedulePump(coolMs);
     await this.requeue(t, reason, false);
     if (this.sessionInFlightOn(t.view.sessionId, server.id) === 0) {
       await this.deps.locks.releaseUnused(t.view.sessionId, server.id, `its task ${t.view.id} never reached the server`);

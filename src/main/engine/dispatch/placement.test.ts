@@ -15,8 +15,9 @@ function input(servers: ServerView[], over: Partial<PlacementInput> = {}, loads:
     policy,
     lock: null,
     servers,
-    load: (id) => ({ inFlight: 0, posting: 0, meanRunMs: null, lastDispatchAt: 0, capabilities: null, ...loads[id] }),
+    load: (id) => ({ inFlight: 0, posting: 0, meanRunMs: null, lastDispatchAt: 0, capabilities: null, coolUntil: 0, ...loads[id] }),
     sessionInFlightOn: () => 0,
+    now: 1_000,
     ...over,
   };
 }
@@ -81,6 +82,12 @@ describe('placement (B1, B2, B5, L2, L6)', () => {
     expect(place(input(drained, { lock: lock('b'), sessionInFlightOn: () => 1 }))).toMatchObject({ kind: 'wait', reason: "waiting on lock: b is drained; the session's tasks there finish first" });
     expect(place(input(drained, { lock: lock('b') }))).toMatchObject({ kind: 'dispatch', lockFrom: 'b' });
     expect(place(input([srv('a')], { lock: lock('gone') }))).toMatchObject({ kind: 'dispatch', lockFrom: 'gone' });
+  });
+
+  it('B2: a server that refused the last submissions is skipped until its cool-down ends', () => {
+    expect(ids(place(input([srv('a'), srv('b')], {}, { a: { coolUntil: 3_500 } })))).toEqual(['b']);
+    expect(place(input([srv('a')], {}, { a: { coolUntil: 3_500 } }))).toMatchObject({ kind: 'wait', reason: 'no server can take it: a refused the last submissions; trying it again in 3 s' });
+    expect(ids(place(input([srv('a')], { now: 3_500 }, { a: { coolUntil: 3_500 } })))).toEqual(['a']);
   });
 
   it('says why nothing qualifies', () => {

@@ -19,6 +19,8 @@ export interface ServerLoad {
   lastDispatchAt: number;
   /** Null until `/object_info` was read. */
   capabilities: Capabilities | null;
+  /** After refused submissions, no dispatch there before this time (epoch ms). */
+  coolUntil: number;
 }
 
 export interface PlacementInput {
@@ -30,6 +32,7 @@ export interface PlacementInput {
   load: (id: ServerId) => ServerLoad;
   /** Tasks of this session in flight on a server. */
   sessionInFlightOn: (id: ServerId) => number;
+  now: number;
 }
 
 export type Placement =
@@ -67,6 +70,8 @@ export function place(input: PlacementInput): Placement {
     if (!s.enabled) return `${s.name} is disabled`;
     if (s.drained) return `${s.name} is drained`;
     if (s.health.state === 'unhealthy' || s.health.state === 'unknown') return `${s.name} is ${s.health.state}`;
+    const cool = load(s.id).coolUntil - input.now;
+    if (cool > 0) return `${s.name} refused the last submissions; trying it again in ${Math.ceil(cool / 1000)} s`;
     return requirementsMissing(s);
   };
   const full = (s: ServerView): boolean => load(s.id).inFlight >= s.maxInFlight;

@@ -10,7 +10,15 @@ interface Entry {
   lastDispatchAt: number;
   capabilities: Capabilities | null;
   capabilitiesAt: number;
+  /** Submissions in a row that never reached the server although its probes answer. */
+  refusals: number;
+  /** No dispatch there before this time (epoch ms). */
+  coolUntil: number;
 }
+
+/** After N refused submissions in a row the server is skipped for min(30 s, 1 s × 2^(N−1)). */
+const COOL_DOWN_BASE_MS = 1_000;
+const COOL_DOWN_MAX_MS = 30_000;
 
 /**
  * The dispatcher's knowledge of each server: which of our tasks it holds (counted the moment a
@@ -23,7 +31,7 @@ export class ServerBook {
   private entry(id: ServerId): Entry {
     let e = this.entries.get(id);
     if (!e) {
-      e = { inFlight: new Set(), posting: new Set(), runTime: new Ewma(), lastDispatchAt: 0, capabilities: null, capabilitiesAt: 0 };
+      e = { inFlight: new Set(), posting: new Set(), runTime: new Ewma(), lastDispatchAt: 0, capabilities: null, capabilitiesAt: 0, refusals: 0, coolUntil: 0 };
       this.entries.set(id, e);
     }
     return e;
@@ -31,8 +39,8 @@ export class ServerBook {
 
   load(id: ServerId): ServerLoad {
     const e = this.entries.get(id);
-    if (!e) return { inFlight: 0, posting: 0, meanRunMs: null, lastDispatchAt: 0, capabilities: null };
-    return { inFlight: e.inFlight.size, posting: e.posting.size, meanRunMs: e.runTime.mean, lastDispatchAt: e.lastDispatchAt, capabilities: e.capabilities };
+    if (!e) return { inFlight: 0, posting: 0, meanRunMs: null, lastDispatchAt: 0, capabilities: null, coolUntil: 0 };
+    return { inFlight: e.inFlight.size, posting: e.posting.size, meanRunMs: e.runTime.mean, lastDispatchAt: e.lastDispatchAt, capabilities: e.capabilities, coolUntil: e.coolUntil };
   }
 
   /** A dispatch decided: the task counts against the server from now on. */
@@ -66,6 +74,28 @@ export class ServerBook {
 
   inFlightOn(id: ServerId): ReadonlySet<TaskId> {
     return this.entries.get(id)?.inFlight ?? new Set();
+  }
+
+  /**
+   * A submission never reached a server whose probes still answer (it refuses POST /prompt):
+   * keep new tasks away from it for a while, longer each time, so they do not bounce on it.
+   * Returns the cool-down in ms.
+   */
+  refused(id: ServerId, now: number): number {
+    const e = this.entry(id);
+    e.refusals++;
+    const ms = Math.min(COOL_DOWN_MAX_MS, COOL_DOWN_BASE_MS * 2 ** (e.refusals - 1));
+    e.coolUntil = now + ms;
+    return ms;
+  }
+
+  /** A submission went through: the server takes work again as usual. */
+  accepted(id: ServerId): void {
+    const e = this.entries.get(id);
+    if (e) {
+      e.refusals = 0;
+      e.coolUntil = 0;
+    }
   }
 
   recordRunTime(id: ServerId, ms: number): void {
