@@ -4,6 +4,7 @@
  */
 import { runP1 } from './p1-throughput';
 import { runP2 } from './p2-spread';
+import { runP3 } from './p3-latency';
 import { runP4 } from './p4-store';
 import { runP6 } from './p6-memory';
 import { runP7 } from './p7-death-detection';
@@ -18,7 +19,7 @@ interface Benchmark {
 const benchmarks: Record<string, Benchmark> = {
   p1: { title: 'dispatch throughput, engine vs bare client', run: runP1 },
   p2: { title: '100 simultaneous tasks on 3 equal servers', run: runP2 },
-  p3: { title: 'mixed-speed fleet, Poisson arrivals at 80 % load', pending: 'needs the balancer (issue 5)' },
+  p3: { title: 'mixed-speed fleet, Poisson arrivals at 80 % load', run: runP3 },
   p4: { title: 'store: 100 000 tasks, 50 concurrent writers (SQLite and PostgreSQL)', run: runP4 },
   p5: { title: 'renderer: 50 servers at 2 updates/s, 10 000 tasks', pending: 'needs the task table of the console (issue 6)' },
   p6: { title: 'engine memory with 100 000 stored tasks (SQLite and PostgreSQL)', run: runP6 },
