@@ -90,8 +90,8 @@ export async function runP1(): Promise<Record<string, string | number>> {
       engine_per_s: engMed.toFixed(2),
       ratio: ratio.toFixed(3),
       target: 0.8,
-      bare_busy: pc(median(bareRuns.map((x) => x.busy))),
-      engine_busy: pc(median(engineRuns.map((x) => x.busy))),
+      bare_busy: median(bareRuns.map((x) => x.busy)).toFixed(3),
+      engine_busy: median(engineRuns.map((x) => x.busy)).toFixed(3),
     };
   } finally {
     bare?.close();
