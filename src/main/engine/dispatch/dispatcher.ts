@@ -479,6 +479,13 @@ export class Dispatcher implements Disposable {
   async finish(t: LiveTask, entry: HistoryEntry): Promise<void> {
     const serverId = t.view.serverId;
     const server = serverId ? this.deps.fleet.get(serverId) : undefined;
+    // The job is over on the server: its slot is free now. Fetching the outputs and writing the
+    // ledger are the console's work and must not keep a fast server looking full (P3).
+    if (serverId) {
+      this.book.release(serverId, t.view.id);
+      this.publishInFlight(serverId);
+      this.schedulePump();
+    }
     if (t.view.status === 'dispatched' && entry.outcome !== 'success') {
       // Never seen running, but it did start: keep the attempt's record complete.
       await this.deps.table.move(t, MoveTo.running()).catch(() => undefined);
