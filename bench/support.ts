@@ -141,17 +141,8 @@ export function mean(samples: readonly number[]): number {
   return samples.length ? samples.reduce((a, b) => a + b, 0) / samples.length : NaN;
 }
 
-/** mulberry32: a small seeded PRNG, floats in [0, 1). */
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the tests: one seeded PRNG for arrivals and choices. */
+export { seeded as mulberry32 } from '../test/support/seeded-random';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

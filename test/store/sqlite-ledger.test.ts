@@ -6,7 +6,7 @@ import { openStore, storeTarget } from '../../src/main/engine/store/open-store';
 import { openSqliteStore } from '../../src/main/engine/store/open-sqlite';
 import { ledgerConformance } from './conformance';
 import { rejectsWith } from './fixtures/expect-error';
-import { seeded } from './fixtures/random';
+import { seeded } from '../support/seeded-random';
 import { txt2img } from './fixtures/workflows';
 import { sqliteBackend } from './harness';
 

@@ -9,7 +9,7 @@ import { ManualClock } from '../../support/manual-clock';
 import type { Backend } from '../harness';
 import { rejectsWith } from '../fixtures/expect-error';
 import { nextMove } from '../fixtures/next-move';
-import { seeded } from '../fixtures/random';
+import { seeded } from '../../support/seeded-random';
 import { sequence, txt2img } from '../fixtures/workflows';
 
 /** T3 and the two status-writer scenarios of field report 002 (S3). */
