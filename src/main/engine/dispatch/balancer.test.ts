@@ -54,6 +54,9 @@ describe('balancer strategies (B2)', () => {
       pick.load++;
     }
     expect(poll.choose([a, b], { ...ctx, now: 30_000 }).id).toBe('b');
+    // Ties (a stale poll of idle servers) go to the first in list order, as in the report.
+    const tie = leastQueueByPoll(30_000);
+    expect([0, 1, 2].map((i) => tie.choose([c('x', 0, null, 9), c('y', 0, null, 1)], { ...ctx, now: i }).id)).toEqual(['x', 'x', 'x']);
   });
 });
 

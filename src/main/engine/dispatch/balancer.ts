@@ -109,7 +109,12 @@ export function leastQueueByPoll(pollMs = 30_000): BalancerStrategy {
         polledAt = now;
         seen = new Map(candidates.map((c) => [c.id, c.load]));
       }
-      return minBy(candidates, (c) => seen.get(c.id) ?? 0);
+      // As the report's `sort((a, b) => a.total - b.total)[0]`: a stable sort, so ties go to the
+      // first server in list order — with a stale poll, the same one every time.
+      let best = candidates[0];
+      for (const c of candidates) if ((seen.get(c.id) ?? 0) < (seen.get(best?.id ?? '') ?? 0)) best = c;
+      if (!best) throw new Error('balancer: no candidate to choose from');
+      return best;
     },
   };
 }
