@@ -32,7 +32,8 @@ import { BareClient, mean, measureRunMs, mulberry32, nextSeed, pct, sleep, start
  *   that puts each job, in order, where it finishes first.
  * - models of the engine's placement on the same arrivals ({@link slotModel}), with zero overhead
  *   and with the engine's delays measured in the run of ours, to tell the placement rule apart
- *   from the time a slot stays taken after its job ended on the server.
+ *   from the console's own time per task (the models hold a slot until the task succeeded, an
+ *   upper bound: the engine frees the slot when the server reports the job's end).
  *
  * Env: P3_JOBS (250 per strategy), P3_SEED (3), P3_LOAD (0.8), P3_JOB_MS (400 at 1×),
  * P3_ONLY (comma-separated keys of the engine runs to do: ours,random,rr,lqp_late,lqp,oracle_engine).
@@ -147,7 +148,8 @@ export async function runP3(): Promise<Record<string, string | number>> {
       console.error(
         `\nmodels on the same arrivals: ours' rule p95 ${p95('model_ours').toFixed(0)} ms with no overhead, ${p95('model_ours_ovh').toFixed(0)} ms with the measured delays (live: ${ours.toFixed(0)} ms); ` +
           `EFT over all servers counting the queue ${p95('model_virtual').toFixed(0)} / ${p95('model_virtual_ovh').toFixed(0)} ms. The delays: ${ovhOf(outcomes).dispatchMs.toFixed(0)} ms placement → on the server, ` +
-          `and a slot stays taken ${mean(measured.finish).toFixed(0)} ms (mean) after its job ended on the server, during which that server looks full to placement.`,
+          `and ${mean(measured.finish).toFixed(0)} ms (mean) from the job's end on the server to the task's success (outputs, ledger). The models hold the slot that long, an upper bound: ` +
+          `the engine frees a server's slot as soon as the server reports the end.`,
       );
     }
     const oursToOracle = ours / p95('oracle');
