@@ -12,6 +12,7 @@ import type {
   TaskPage,
   TaskPolicy,
   TaskQuery,
+  TaskRequirements,
   TaskView,
 } from './tasks';
 
@@ -40,12 +41,6 @@ export interface ConsoleSettings {
 export interface SettingsPatch {
   retentionDays?: number | null;
   dispatch?: Partial<ConsoleSettings['dispatch']>;
-}
-
-/** What a task needs of a server (B5): node classes and model files its `/object_info` must offer. */
-export interface TaskRequirements {
-  nodes?: string[];
-  models?: string[];
 }
 
 export interface SubmitArgs {

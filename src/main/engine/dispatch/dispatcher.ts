@@ -1,6 +1,6 @@
-import type { CancelResult, TaskRequirements } from '../../../shared/api';
+import type { CancelResult } from '../../../shared/api';
 import type { ServerId, ServerView } from '../../../shared/fleet';
-import type { LockView, SubmitOutcome, TaskError, TaskId, TaskOutput, TaskPolicy, TaskView } from '../../../shared/tasks';
+import type { LockView, SubmitOutcome, TaskError, TaskId, TaskOutput, TaskPolicy, TaskRequirements, TaskView } from '../../../shared/tasks';
 import type { ComfyClient } from '../comfy/comfy-client';
 import type { HistoryEntry, OutputRef } from '../comfy/comfy-schemas';
 import { ComfyHttpError, PromptRejectedError } from '../comfy/errors';

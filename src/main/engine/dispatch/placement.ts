@@ -1,6 +1,5 @@
-import type { TaskRequirements } from '../../../shared/api';
 import type { ServerId, ServerView } from '../../../shared/fleet';
-import type { LockView, TaskPolicy } from '../../../shared/tasks';
+import type { LockView, TaskPolicy, TaskRequirements } from '../../../shared/tasks';
 import type { Candidate } from './balancer';
 
 /** What a server offers (B5), from its `/object_info`. */

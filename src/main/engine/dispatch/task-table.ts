@@ -1,5 +1,4 @@
-import type { TaskRequirements } from '../../../shared/api';
-import type { LiveTaskView, TaskId, TaskProgress, TaskView } from '../../../shared/tasks';
+import type { LiveTaskView, TaskId, TaskProgress, TaskRequirements, TaskView } from '../../../shared/tasks';
 import type { Clock } from '../core/clock';
 import type { Disposable } from '../core/disposable';
 import { Emitter } from '../core/emitter';
