@@ -48,5 +48,3 @@ export function createLogger(sink: (line: string) => void, verbose = false, cloc
     onLine: emitter.event,
   };
 }
-
-export const silentLogger: Logger = createLogger(() => undefined);

@@ -17,9 +17,4 @@ export class KeyedMutex {
     });
     return result;
   }
-
-  /** Keys with work queued or running. */
-  get size(): number {
-    return this.tails.size;
-  }
 }

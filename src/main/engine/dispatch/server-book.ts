@@ -67,11 +67,6 @@ export class ServerBook {
     e?.posting.delete(task);
   }
 
-  /** Servers holding the task (normally one). */
-  holders(task: TaskId): ServerId[] {
-    return [...this.entries].filter(([, e]) => e.inFlight.has(task)).map(([id]) => id);
-  }
-
   inFlightOn(id: ServerId): ReadonlySet<TaskId> {
     return this.entries.get(id)?.inFlight ?? new Set();
   }
@@ -111,9 +106,5 @@ export class ServerBook {
   capabilitiesAge(id: ServerId, now: number): number {
     const e = this.entries.get(id);
     return e?.capabilities ? now - e.capabilitiesAt : Infinity;
-  }
-
-  forget(id: ServerId): void {
-    this.entries.delete(id);
   }
 }

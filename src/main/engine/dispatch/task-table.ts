@@ -65,10 +65,6 @@ export class TaskTable implements Disposable {
     return this.live.values();
   }
 
-  get size(): number {
-    return this.live.size;
-  }
-
   /** Starts keeping a task that has not ended (new, or found unfinished at start-up). */
   adopt(view: TaskView, requirements: TaskRequirements | null): LiveTask {
     const t: LiveTask = { view, requirements, waiting: null, cancelRequested: null, lastEventAt: this.clock.now(), confirmed: view.status === 'running', posts: 0 };
