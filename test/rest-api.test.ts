@@ -349,6 +349,7 @@ describe('task API error table (A1: one stable code, one status)', () => {
     store_busy: 503,
     store_unavailable: 503,
     disconnected: 503,
+    unavailable: 501,
   };
 
   it('A1: every ApiErrorCode from the engine maps to its HTTP status with code and message kept', async () => {

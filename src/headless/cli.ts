@@ -3,7 +3,7 @@ import { startConsoleEngine } from '../main/engine/host/start-console';
 import { HostArgsError, parseHostArgs } from '../main/engine/host/host-args';
 import { RestApiConfigError } from '../main/engine/host/rest-api';
 import { isLedgerError } from '../main/engine/tasks/ledger-error';
-import { startDemoFleet } from './demo-fleet';
+import { demoLauncher } from './demo-fleet';
 import { HostConfigError, startHeadlessHost } from './host';
 
 /**
@@ -14,9 +14,8 @@ async function main(): Promise<void> {
   const args = parseHostArgs(process.argv.slice(2));
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
-  const demo = args.demo ? await startDemoFleet(log) : null;
-  if (demo) for (const s of demo.servers) log(`demo: simulated ComfyUI "${s.name}" at ${s.url}`);
-  const console_ = await startConsoleEngine(args, { dataDir: '.data', extraServers: demo?.serverInputs, log });
+  const demo = demoLauncher(log);
+  const console_ = await startConsoleEngine(args, { dataDir: '.data', demo, log });
   const { engine } = console_;
   const host = await startHeadlessHost({
     engine,
@@ -26,7 +25,6 @@ async function main(): Promise<void> {
     token: args.token,
     log,
   });
-  demo?.startLoad(engine);
   log(`data folder ${console_.dataDir}`);
   const servers = engine.snapshot().servers;
   log(`${servers.length} server(s): ${servers.map((s) => s.name).join(', ') || 'none yet — add them in the console'}`);
@@ -40,7 +38,7 @@ async function main(): Promise<void> {
     log(`${signal}: shutting down`);
     await host.close();
     await console_.close();
-    await demo?.close();
+    await demo.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

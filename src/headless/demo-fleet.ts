@@ -1,6 +1,6 @@
 import type { SimServer } from '../../sim/src';
 import { startFleet, txt2imgWorkflow } from '../../sim/src';
-import type { Engine } from '../main/engine/engine';
+import type { DemoLauncher, Engine } from '../main/engine/engine';
 import type { ServerInput } from '../main/engine/fleet/fleet-monitor';
 
 export interface DemoFleet {
@@ -23,6 +23,7 @@ const SESSIONS = ['demo-studio', 'demo-shop', 'demo-batch'];
 export async function startDemoFleet(log: (line: string) => void): Promise<DemoFleet> {
   const speeds = [1, 2, 4];
   const servers = await startFleet({ count: 3, speeds, names: speeds.map((s, i) => `demo-gpu-${i + 1} (${s}×)`) });
+  for (const s of servers) log(`demo: simulated ComfyUI "${s.name}" at ${s.url}`);
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let seed = 1;
@@ -50,6 +51,32 @@ export async function startDemoFleet(log: (line: string) => void): Promise<DemoF
       stopped = true;
       if (timer) clearTimeout(timer);
       await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}
+
+/**
+ * M3 from the console: the host hands this to the engine, and the empty fleet view's "start the
+ * demo" button calls it. Saved demo servers (from an earlier run) move to the new ports by name.
+ */
+export function demoLauncher(log: (line: string) => void): DemoLauncher & { close(): Promise<void> } {
+  let fleet: Promise<DemoFleet> | null = null;
+  return {
+    get running() {
+      return fleet !== null;
+    },
+    async start(engine) {
+      fleet ??= startDemoFleet(log);
+      const demo = await fleet.catch((err: unknown) => {
+        fleet = null;
+        throw err;
+      });
+      await engine.placeServers(demo.serverInputs);
+      demo.startLoad(engine);
+      return { servers: demo.servers.map((s) => s.name) };
+    },
+    close: async () => {
+      await (await fleet)?.close();
     },
   };
 }

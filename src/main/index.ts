@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, session, shell } from 'electron';
-import { startDemoFleet } from '../headless/demo-fleet';
+import { demoLauncher } from '../headless/demo-fleet';
 import { parseHostArgs } from './engine/host/host-args';
 import { startConsoleEngine } from './engine/host/start-console';
 import { wireEngineToWindow } from './ipc';
@@ -15,10 +15,9 @@ async function main(): Promise<void> {
   // E1: no permission (camera, notifications prompt, geolocation…) is granted to the page.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-  const demo = args.demo ? await startDemoFleet(console.log) : null;
-  const console_ = await startConsoleEngine(args, { dataDir: join(app.getPath('userData'), 'data'), extraServers: demo?.serverInputs, log: console.log });
+  const demo = demoLauncher(console.log);
+  const console_ = await startConsoleEngine(args, { dataDir: join(app.getPath('userData'), 'data'), demo, log: console.log });
   const { engine } = console_;
-  demo?.startLoad(engine);
 
   const devUrl = process.env['ELECTRON_RENDERER_URL'];
   const indexFile = join(__dirname, '../renderer/index.html');
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
 
   app.on('window-all-closed', () => {
     wiring.dispose();
-    void Promise.all([console_.close(), demo?.close()]).finally(() => app.quit());
+    void Promise.all([console_.close(), demo.close()]).finally(() => app.quit());
   });
 }
 

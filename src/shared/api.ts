@@ -35,6 +35,8 @@ export interface ConsoleSettings {
   probe: { queueIntervalMs: number; statsIntervalMs: number; timeoutMs: number };
   verbose: boolean;
   clientId: string;
+  /** M3: whether this host can start the demo fleet from the console, and whether it runs. */
+  demo: 'available' | 'running' | 'unavailable';
 }
 
 /** What the Settings view may change while the console runs. */
@@ -130,6 +132,8 @@ export interface Commands {
   /** T2: task types and their policies (U6). */
   'types.list': { args: Record<string, never>; result: TaskPolicy[] };
   'types.set': { args: TaskPolicy; result: TaskPolicy };
+  /** M3: start three simulated servers and a trickle of tasks (offered by the empty fleet view). */
+  'demo.start': { args: Record<string, never>; result: { servers: string[] } };
 }
 
 export type CommandName = keyof Commands;
@@ -159,7 +163,9 @@ export type ApiErrorCode =
   | 'store_unavailable'
   // The dispatcher.
   | 'queue_full'
-  | 'unauthorized';
+  | 'unauthorized'
+  /** The host does not offer this (e.g. the demo fleet in a build without the simulator). */
+  | 'unavailable';
 
 export interface ApiError {
   code: ApiErrorCode;

@@ -65,6 +65,15 @@ export interface EngineOptions {
   log?: (line: string) => void;
   /** Log every socket and probe event, not only changes and the fleet summary. */
   verbose?: boolean;
+  /** M3: how this host starts its demo fleet; without it `demo.start` answers `unavailable`. */
+  demo?: DemoLauncher;
+}
+
+/** Given by a host that can run simulated servers; the engine stays free of the simulator. */
+export interface DemoLauncher {
+  readonly running: boolean;
+  /** Starts the simulated servers, adds them to this engine and starts a trickle of tasks. */
+  start(engine: Engine): Promise<{ servers: string[] }>;
 }
 
 /**
@@ -86,9 +95,11 @@ export class Engine implements Disposable {
   private readonly clock: Clock;
   /** Null when the engine runs without a ledger. */
   readonly tasks: TaskService | null;
+  private readonly demo: DemoLauncher | undefined;
 
   constructor(options: EngineOptions = {}) {
     const clock = (this.clock = options.clock ?? systemClock);
+    this.demo = options.demo;
     let counter = 0;
     this.log = createLogger(options.log ?? ((line) => console.log(line)), options.verbose, clock);
     this.clientId = options.clientId ?? `comfyfleet-${randomUUID()}`;
@@ -145,6 +156,14 @@ export class Engine implements Disposable {
         },
         'log.tail': ({ limit }) => ({ lines: this.log.tail(limit), verbose: this.log.isVerbose }),
         'settings.get': () => this.settings(),
+        'demo.start': async (_args, ctx) => {
+          const demo = options.demo;
+          if (!demo) throw new EngineError('unavailable', 'this console cannot start the demo fleet; start it with --demo, or add servers by URL');
+          if (demo.running) throw new EngineError('conflict', 'the demo fleet is already running');
+          const started = await demo.start(this);
+          await this.tasks?.store.appendAudit({ actor: ctx.actor, action: 'demo.start', target: 'demo', details: started });
+          return started;
+        },
         'settings.set': async (patch, ctx) => {
           await this.requireTasks().applySettings(patch);
           await this.tasks?.store.appendAudit({ actor: ctx.actor, action: 'settings.update', target: 'settings', details: patch });
@@ -185,6 +204,7 @@ export class Engine implements Disposable {
       probe: { queueIntervalMs, statsIntervalMs, timeoutMs },
       verbose: this.log.isVerbose,
       clientId: this.clientId,
+      demo: !this.demo ? 'unavailable' : this.demo.running ? 'running' : 'available',
     };
   }
 
@@ -222,6 +242,11 @@ export class Engine implements Disposable {
       'types.list': () => store().listTaskTypes(),
       'types.set': (policy) => t().setPolicy(policy),
     };
+  }
+
+  /** Adds servers as `--servers` does at start: a known URL is kept, a known name moves to the new URL. */
+  placeServers(inputs: ServerInput[]): Promise<void> {
+    return this.fleet.place(inputs);
   }
 
   /** The fleet in one line: `3/4 healthy, best gpu-2 (q=0)`. */

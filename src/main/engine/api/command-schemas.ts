@@ -43,6 +43,7 @@ export const commandSchemas = {
   'log.setVerbose': z.object({ verbose: z.boolean() }).strict(),
   'log.tail': z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict(),
   'settings.get': emptyArgs,
+  'demo.start': emptyArgs,
   'settings.set': z
     .object({
       retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),

@@ -99,21 +99,30 @@ export class FleetMonitor implements Disposable {
   load(initial: ServerInput[] = []): Promise<void> {
     return this.serially(async () => {
       for (const config of await this.deps.registry.listServers()) this.startMonitor(config);
-      for (const input of initial) {
-        const url = normaliseServerUrl(input.url);
-        const monitors = [...this.monitors.values()];
-        if (monitors.some((m) => m.view.url === url)) continue;
-        const named = input.name ? monitors.find((m) => m.view.name === input.name?.trim()) : undefined;
-        if (named) {
-          const next = { ...named.config, url };
-          await this.deps.registry.saveServer(next);
-          named.reconfigure(next);
-          this.deps.log.info(`server "${next.name}" moved to ${url}`);
-        } else {
-          await this.addNow(input);
-        }
-      }
+      await this.placeNow(initial);
     });
+  }
+
+  /** Adds servers the way `load` applies `--servers` (e.g. the demo fleet started later). */
+  place(inputs: ServerInput[]): Promise<void> {
+    return this.serially(() => this.placeNow(inputs));
+  }
+
+  private async placeNow(inputs: ServerInput[]): Promise<void> {
+    for (const input of inputs) {
+      const url = normaliseServerUrl(input.url);
+      const monitors = [...this.monitors.values()];
+      if (monitors.some((m) => m.view.url === url)) continue;
+      const named = input.name ? monitors.find((m) => m.view.name === input.name?.trim()) : undefined;
+      if (named) {
+        const next = { ...named.config, url };
+        await this.deps.registry.saveServer(next);
+        named.reconfigure(next);
+        this.deps.log.info(`server "${next.name}" moved to ${url}`);
+      } else {
+        await this.addNow(input);
+      }
+    }
   }
 
   list(): ServerView[] {

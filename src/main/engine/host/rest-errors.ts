@@ -40,6 +40,7 @@ export const HTTP_STATUS = {
   store_busy: 503,
   store_unavailable: 503,
   disconnected: 503,
+  unavailable: 501,
 } as const satisfies Record<RestErrorCode, number>;
 
 /** Seconds a caller should wait before retrying a 503; these conditions pass on their own. */

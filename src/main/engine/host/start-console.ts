@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { DemoLauncher } from '../engine';
 import { Engine } from '../engine';
 import type { ServerInput } from '../fleet/fleet-monitor';
 import { openStore, storeTarget } from '../store/open-store';
@@ -24,7 +25,7 @@ export interface ConsoleEngine {
  * A ledger that cannot be opened stops the start with its own message (a corrupt file is
  * named and left untouched).
  */
-export async function startConsoleEngine(args: HostArgs, defaults: { dataDir: string; extraServers?: ServerInput[]; log: (line: string) => void }): Promise<ConsoleEngine> {
+export async function startConsoleEngine(args: HostArgs, defaults: { dataDir: string; extraServers?: ServerInput[]; demo?: DemoLauncher; log: (line: string) => void }): Promise<ConsoleEngine> {
   const dataDir = resolve(args.dataDir ?? defaults.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore(storeTarget(args.database, dataDir));
@@ -36,8 +37,11 @@ export async function startConsoleEngine(args: HostArgs, defaults: { dataDir: st
       ledger: { store, outputsDir: join(dataDir, 'outputs') },
       log: defaults.log,
       verbose: args.verbose,
+      demo: defaults.demo,
     });
     await engine.ready;
+    // M3: `--demo` starts the same fleet the empty console offers.
+    if (args.demo && defaults.demo) await defaults.demo.start(engine);
     if (args.apiPort !== null) api = await startRestApi({ engine, host: args.host, port: args.apiPort, token: args.token, log: defaults.log });
   } catch (err) {
     engine?.dispose();
