@@ -1,18 +1,42 @@
-import { AddServerForm } from './components/AddServerForm';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { Header } from './components/Header';
-import { ServerList } from './components/ServerList';
+import type { Route } from './routing/route';
+import { useRoute } from './routing/use-route';
+import { FleetView } from './views/fleet/FleetView';
+import { LocksView } from './views/locks/LocksView';
+import { LogView } from './views/log/LogView';
+import { SettingsView } from './views/settings/SettingsView';
+import { SubmitView } from './views/submit/SubmitView';
+import { TaskDetailView } from './views/tasks/TaskDetailView';
+import { TasksView } from './views/tasks/TasksView';
+
+function View({ route }: { route: Route }) {
+  switch (route.view) {
+    case 'fleet':
+      return <FleetView />;
+    case 'tasks':
+      return <TasksView />;
+    case 'task':
+      return <TaskDetailView key={route.id} id={route.id} />;
+    case 'submit':
+      return <SubmitView />;
+    case 'locks':
+      return <LocksView />;
+    case 'settings':
+      return <SettingsView />;
+    case 'log':
+      return <LogView />;
+  }
+}
 
 export function App() {
+  const route = useRoute();
   return (
     <div className="app">
-      <Header />
+      <Header view={route.view} />
       <ConnectionBanner />
-      <main className="content">
-        <section className="toolbar" aria-label="Fleet actions">
-          <AddServerForm />
-        </section>
-        <ServerList />
+      <main className="content" data-view={route.view}>
+        <View route={route} />
       </main>
     </div>
   );

@@ -5,8 +5,10 @@ import { App } from './App';
 import { fleetStore } from './store/fleet/store';
 import { connectStore } from './sync/connect-store';
 import { createHostApi } from './transport/create-host-api';
+import { applyInitialTheme } from './theme/ThemeToggle';
 import './app.css';
 
+applyInitialTheme();
 const { api, connection } = createHostApi(window);
 // Outside React on purpose: the engine stream must not restart with StrictMode's double effects.
 connectStore(api, connection, fleetStore);

@@ -1,6 +1,6 @@
 import { useFleetStore } from '../store/fleet/store';
 import { selectConnection } from '../store/fleet/slices/engine/selectors';
-import { selectSyncState } from '../store/fleet/slices/servers/selectors';
+import { selectSyncState } from '../store/fleet/slices/live/selectors';
 import { secondsUntil } from '../time/format';
 import { useNow } from '../time/use-now';
 

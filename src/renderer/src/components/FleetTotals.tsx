@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useFleetStore } from '../store/fleet/store';
-import { selectFleetTotals } from '../store/fleet/slices/servers/selectors';
+import { selectFleetTotals } from '../store/fleet/slices/live/selectors';
 
 export function FleetTotals() {
   const totals = useFleetStore(useShallow(selectFleetTotals));

@@ -1,6 +1,6 @@
 import { useFleetStore } from '../store/fleet/store';
 import { selectEngineOpen } from '../store/fleet/slices/engine/selectors';
-import { selectServerIds, selectSyncState } from '../store/fleet/slices/servers/selectors';
+import { selectServerIds, selectSyncState } from '../store/fleet/slices/live/selectors';
 import { EmptyState } from './EmptyState';
 import { ServerCard } from './ServerCard';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandArgs, CommandName, FleetApi, Result } from '../../../shared/api';
 import type { HostEvent } from '../../../shared/fleet';
 import { createFleetStore } from '../store/fleet/store';
-import { deltasEvent, removed, server, snapshot, snapshotEvent } from '../testing/fixtures';
+import { deltasEvent, removed, server, snapshot, snapshotEvent, upsert, withQueue } from '../testing/fixtures';
 import { ManualClock } from '../../../../test/support/manual-clock';
 import { staticConnection, type ConnectionSource, type EngineConnection } from '../transport/connection';
 
@@ -45,7 +45,7 @@ describe('connectStore', () => {
   it('U1: feeds the snapshot and then deltas into the store', () => {
     const store = createFleetStore();
     const fake = fakeApi();
-    connectStore(fake.api, open, store);
+    connectStore(fake.api, open, store, { flushIntervalMs: 0 });
     fake.emit(snapshotEvent(1, [server('a'), server('b')]));
     fake.emit(deltasEvent(2, removed('a')));
     expect(store.getState().order).toEqual(['b']);
@@ -55,7 +55,7 @@ describe('connectStore', () => {
   it('on a seq gap asks the engine for one fresh snapshot and applies it', async () => {
     const store = createFleetStore();
     const fake = fakeApi();
-    connectStore(fake.api, open, store);
+    connectStore(fake.api, open, store, { flushIntervalMs: 0 });
     fake.emit(snapshotEvent(1, [server('a')]));
     fake.emit(deltasEvent(3));
     fake.emit(deltasEvent(4));
@@ -69,13 +69,37 @@ describe('connectStore', () => {
     const store = createFleetStore();
     const fake = fakeApi();
     const scheduler = new ManualClock();
-    connectStore(fake.api, open, store, { scheduler, resyncRetryMs: 1000 });
+    connectStore(fake.api, open, store, { scheduler, resyncRetryMs: 1000, flushIntervalMs: 0 });
     fake.emit(snapshotEvent(1, []));
     fake.emit(deltasEvent(3));
     await fake.answer({ ok: false, error: { code: 'disconnected', message: 'gone' } });
     expect(fake.calls).toHaveLength(1);
     scheduler.advance(1000);
     expect(fake.calls).toHaveLength(2);
+  });
+
+  it('U1: coalesces a stream of batches into at most one store update per interval', () => {
+    const store = createFleetStore();
+    const fake = fakeApi();
+    const scheduler = new ManualClock();
+    connectStore(fake.api, open, store, { scheduler, flushIntervalMs: 100 });
+    let updates = 0;
+    store.subscribe(() => updates++);
+    fake.emit(snapshotEvent(1, [server('a'), server('b')]));
+    // The first event after a quiet spell shows at once.
+    expect(store.getState().order).toEqual(['a', 'b']);
+    expect(updates).toBe(1);
+    for (let seq = 2; seq <= 21; seq++) {
+      scheduler.advance(4);
+      fake.emit(deltasEvent(seq, upsert(withQueue(server('a'), 1, seq))));
+    }
+    // 20 batches within 80 ms: nothing more rendered yet, then all of them in one update.
+    expect(updates).toBe(1);
+    expect(store.getState().seq).toBe(1);
+    scheduler.advance(20);
+    expect(updates).toBe(2);
+    expect(store.getState()).toMatchObject({ seq: 21, sync: 'live' });
+    expect(store.getState().byId.a?.queue?.pending).toBe(21);
   });
 
   it('mirrors the engine connection state into the store', () => {

@@ -1,3 +1,4 @@
+import type { LockView, TaskView } from '../../../shared/tasks';
 import type { DeltaBatch, FleetDelta, FleetSnapshot, HostEvent, ServerView } from '../../../shared/fleet';
 
 /** One builder of server views for every test: the engine's and the renderer's. */
@@ -21,3 +22,14 @@ export function deltasEvent(seq: number, ...deltas: FleetDelta[]): HostEvent {
 
 export const upsert = (view: ServerView): FleetDelta => ({ type: 'server.upsert', server: view });
 export const removed = (id: string): FleetDelta => ({ type: 'server.removed', id });
+
+export { taskView as task } from '../../../../test/support/task-view';
+
+export function lock(sessionId: string, serverId: string, extra: Partial<LockView> = {}): LockView {
+  return { sessionId, serverId, acquiredAt: 1000, renewedAt: 1000, state: 'held', stuckReason: null, stuckSince: null, unfinishedTasks: 1, ...extra };
+}
+
+export const taskUpsert = (task: TaskView): FleetDelta => ({ type: 'task.upsert', task: { ...task, waiting: null } });
+export const lockUpsert = (l: LockView): FleetDelta => ({ type: 'lock.upsert', lock: l });
+export const lockRemoved = (sessionId: string): FleetDelta => ({ type: 'lock.removed', sessionId });
+export const logLine = (seq: number, text: string): FleetDelta => ({ type: 'log.line', line: { seq, at: 1000 + seq, level: 'info', text } });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { deltasEvent, server, snapshotEvent, upsert, withQueue } from '../../../../testing/fixtures';
-import { initialServersState } from './initialState';
+import { initialLiveState } from './initialState';
 import { applyHostEvent } from './reducer';
 import { selectFleetTotals, selectServers } from './selectors';
 
 describe('servers selectors', () => {
   it('U1: lists servers in display order', () => {
-    let state = applyHostEvent(initialServersState, snapshotEvent(1, [server('b'), server('a')]));
+    let state = applyHostEvent(initialLiveState, snapshotEvent(1, [server('b'), server('a')]));
     state = applyHostEvent(state, deltasEvent(2, upsert(server('c'))));
     expect(selectServers(state).map((s) => s.id)).toEqual(['b', 'a', 'c']);
   });
@@ -16,11 +16,11 @@ describe('servers selectors', () => {
       socket: { state: 'closed', clientId: 'z', connectedAt: null, lastClose: null, reconnectAttempt: 2, nextAttemptAt: 5000 },
       queue: null,
     });
-    const state = applyHostEvent(initialServersState, snapshotEvent(1, [withQueue(server('a'), 1, 3), withQueue(server('b'), 1, 0), closed]));
+    const state = applyHostEvent(initialLiveState, snapshotEvent(1, [withQueue(server('a'), 1, 3), withQueue(server('b'), 1, 0), closed]));
     expect(selectFleetTotals(state)).toEqual({ servers: 3, running: 2, pending: 3, socketsOpen: 2 });
   });
 
   it('totals are zero for an empty fleet', () => {
-    expect(selectFleetTotals(initialServersState)).toEqual({ servers: 0, running: 0, pending: 0, socketsOpen: 0 });
+    expect(selectFleetTotals(initialLiveState)).toEqual({ servers: 0, running: 0, pending: 0, socketsOpen: 0 });
   });
 });

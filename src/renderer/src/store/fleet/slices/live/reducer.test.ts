@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { deltasEvent, removed, server, snapshotEvent, upsert, withQueue } from '../../../../testing/fixtures';
-import { initialServersState, type ServersState } from './initialState';
+import { initialLiveState, type LiveState } from './initialState';
 import { applyHostEvent } from './reducer';
 
 const a = server('a');
 const b = server('b');
 const c = server('c');
 
-function live(seq = 5): ServersState {
-  return applyHostEvent(initialServersState, snapshotEvent(seq, [a, b, c]));
+function live(seq = 5): LiveState {
+  return applyHostEvent(initialLiveState, snapshotEvent(seq, [a, b, c]));
 }
 
 describe('applyHostEvent', () => {
   it('U1: a snapshot replaces everything and sets the order', () => {
-    const before = applyHostEvent(initialServersState, snapshotEvent(1, [c]));
+    const before = applyHostEvent(initialLiveState, snapshotEvent(1, [c]));
     const state = applyHostEvent(before, snapshotEvent(9, [b, a]));
     expect(state.seq).toBe(9);
     expect(state.sync).toBe('live');
@@ -67,7 +67,7 @@ describe('applyHostEvent', () => {
   });
 
   it('ignores deltas that come before any snapshot', () => {
-    expect(applyHostEvent(initialServersState, deltasEvent(1, upsert(a)))).toBe(initialServersState);
+    expect(applyHostEvent(initialLiveState, deltasEvent(1, upsert(a)))).toBe(initialLiveState);
   });
 
   it('detects a gap in seq, does not apply the batch and asks for a resync', () => {
