@@ -1,62 +1,39 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import { demoLauncher } from '../headless/demo-fleet';
+import { appFiles, createAppUrl, dataDirUnder } from './app-url';
 import { parseHostArgs } from './engine/host/host-args';
 import { startConsoleEngine } from './engine/host/start-console';
 import { wireEngineToWindow } from './ipc';
+import { blockRemoteRequests, guardAllWebContents } from './navigation-guard';
+import { installPermissionPolicy } from './permissions';
+import { consoleWindowOptions, enforceCsp } from './window-options';
 
 /** M1: Electron main owns the engine; the window only sees the typed API through the preload. */
 async function main(): Promise<void> {
   // Electron adds its own switches to argv; unknown ones are ignored here.
   const args = parseHostArgs(process.argv.slice(app.isPackaged ? 1 : 2), { strict: false });
-  await app.whenReady();
+  const files = appFiles(__dirname);
+  const appUrl = createAppUrl({ devUrl: process.env['ELECTRON_RENDERER_URL'], indexFile: files.indexHtml });
 
-  // E1: no permission (camera, notifications prompt, geolocation…) is granted to the page.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // E1: before any WebContents exists, so none escapes the guards.
+  guardAllWebContents(app, { isAppUrl: appUrl.isAppUrl, openExternal: (url) => void shell.openExternal(url) });
+  await app.whenReady();
+  installPermissionPolicy(session.defaultSession, appUrl.isAppUrl);
+  enforceCsp(session.defaultSession);
+  blockRemoteRequests(session.defaultSession, appUrl.isAppUrl);
 
   const demo = demoLauncher(console.log);
-  const console_ = await startConsoleEngine(args, { dataDir: join(app.getPath('userData'), 'data'), demo, log: console.log });
-  const { engine } = console_;
+  const console_ = await startConsoleEngine(args, { dataDir: dataDirUnder(app.getPath('userData')), demo, log: console.log });
 
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  const indexFile = join(__dirname, '../renderer/index.html');
-  const appUrl = devUrl ?? pathToFileURL(indexFile).toString();
-  const isAppUrl = (url: string) => url.split('#')[0] === appUrl.split('#')[0] || (devUrl !== undefined && url.startsWith(devUrl));
-
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    title: 'ComfyFleet',
-    backgroundColor: '#0f1115',
-    show: false,
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  });
-  const wiring = wireEngineToWindow(engine, win.webContents, isAppUrl);
-
-  // E1: no navigation away from the console and no new windows; external links go to the browser.
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  const win = new BrowserWindow(consoleWindowOptions(files.preload));
+  const wiring = wireEngineToWindow({ engine: console_.engine, contents: win.webContents, isAppUrl: appUrl.isAppUrl }, ipcMain);
   win.once('ready-to-show', () => win.show());
-  if (devUrl) await win.loadURL(devUrl);
-  else await win.loadFile(indexFile);
 
   app.on('window-all-closed', () => {
     wiring.dispose();
     void Promise.all([console_.close(), demo.close()]).finally(() => app.quit());
   });
+  await win.loadURL(appUrl.url);
 }
 
 main().catch((err: unknown) => {
