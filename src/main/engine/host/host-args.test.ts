@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORT, HostArgsError, parseHostArgs } from './host-args';
+import { DEFAULT_PORT, DEFAULT_STUCK_AFTER_S, HostArgsError, lockTimings, parseHostArgs } from './host-args';
 
 describe('host arguments (npm run serve / npm start)', () => {
   it('M2: --servers takes URLs and name=URL pairs, comma-separated and repeatable', () => {
@@ -59,5 +59,21 @@ describe('host arguments (npm run serve / npm start)', () => {
     const a = parseHostArgs(['.', '--no-sandbox', '--servers', 'http://a:1', '--demo'], { strict: false });
     expect(a.servers).toEqual([{ url: 'http://a:1' }]);
     expect(a.demo).toBe(true);
+  });
+
+  it('L3: --stuck-after S sets how long a locked server may be unhealthy before the lock is stuck (default 60 s)', () => {
+    expect(parseHostArgs([]).stuckAfterS).toBe(DEFAULT_STUCK_AFTER_S);
+    expect(parseHostArgs(['--stuck-after', '2']).stuckAfterS).toBe(2);
+    expect(parseHostArgs(['--stuck-after', '0.5']).stuckAfterS).toBe(0.5);
+    for (const bad of ['0', 'soon', '', '1e3', '90000']) expect(() => parseHostArgs(['--stuck-after', bad]), bad).toThrow(/--stuck-after .*: give the seconds/);
+    expect(() => parseHostArgs(['--stuck-after=-1'])).toThrow(/--stuck-after -1/);
+    expect(() => parseHostArgs(['--help'])).toThrow(/--stuck-after S/);
+  });
+
+  it('L3: the lock sweep runs four times within a short --stuck-after, never slower than every 30 s', () => {
+    expect(lockTimings(60)).toEqual({ unhealthyGraceMs: 60_000, sweepMs: 15_000 });
+    expect(lockTimings(2)).toEqual({ unhealthyGraceMs: 2_000, sweepMs: 500 });
+    expect(lockTimings(600)).toEqual({ unhealthyGraceMs: 600_000, sweepMs: 30_000 });
+    expect(lockTimings(0.1).sweepMs).toBe(100);
   });
 });

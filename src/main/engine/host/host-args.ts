@@ -17,6 +17,11 @@ export interface HostArgs {
   apiPort: number | null;
   demo: boolean;
   verbose: boolean;
+  /**
+   * L3: seconds a lock's server must stay unhealthy before the lock is `stuck` (default 60).
+   * Short values are for demos and tests that need to see a stuck lock within seconds.
+   */
+  stuckAfterS: number;
 }
 
 export class HostArgsError extends Error {
@@ -24,6 +29,10 @@ export class HostArgsError extends Error {
 }
 
 export const DEFAULT_PORT = 8420;
+export const DEFAULT_STUCK_AFTER_S = 60;
+/** The engine's default L3 sweep period; a short `--stuck-after` sweeps faster than this. */
+const DEFAULT_SWEEP_MS = 30_000;
+
 
 /**
  * Options shared by both hosts. `--servers` takes URLs or `name=URL` pairs separated by commas:
@@ -44,6 +53,7 @@ export function parseHostArgs(argv: string[], { strict = true } = {}): HostArgs 
       'api-port': { type: 'string' },
       demo: { type: 'boolean' },
       verbose: { type: 'boolean' },
+      'stuck-after': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -76,7 +86,28 @@ export function parseHostArgs(argv: string[], { strict = true } = {}): HostArgs 
     apiPort,
     demo: values.demo === true,
     verbose: values.verbose === true,
+    stuckAfterS: parseStuckAfter(str(values['stuck-after'])),
   };
+}
+
+function parseStuckAfter(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_STUCK_AFTER_S;
+  // Plain decimals only, as with ports: Number('') and Number('0x10') would slip through.
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(seconds > 0) || seconds > 86_400) {
+    throw new HostArgsError(`--stuck-after ${text}: give the seconds a lock's server must be unhealthy before the lock is stuck, more than 0 and at most 86400 (default ${DEFAULT_STUCK_AFTER_S})`);
+  }
+  return seconds;
+}
+
+/**
+ * The engine's lock timings for `--stuck-after`: the grace is the flag, and the sweep that
+ * notices it runs at least four times within it, so a lock turns stuck soon after the grace
+ * (never slower than the default 30 s sweep).
+ */
+export function lockTimings(stuckAfterS: number): { unhealthyGraceMs: number; sweepMs: number } {
+  const unhealthyGraceMs = Math.round(stuckAfterS * 1000);
+  return { unhealthyGraceMs, sweepMs: Math.max(100, Math.min(DEFAULT_SWEEP_MS, Math.round(unhealthyGraceMs / 4))) };
 }
 
 function parseDatabase(text: string | undefined): string | null {
@@ -114,4 +145,6 @@ export const HELP = `Options:
                    It always requires a token: --token T, or else a random one is generated at
                    start-up and printed (it changes on every start; give --token for scripts)
   --demo           also start three simulated ComfyUI servers with some load
+  --stuck-after S  seconds a locked session's server must be unhealthy before its lock is
+                   stuck (L3; default ${DEFAULT_STUCK_AFTER_S})
   --verbose        log every server event`;

@@ -5,7 +5,7 @@ import { Engine } from '../engine';
 import type { ServerInput } from '../fleet/fleet-monitor';
 import { openStore, storeTarget } from '../store/open-store';
 import type { Store } from '../store/store';
-import type { HostArgs } from './host-args';
+import { lockTimings, type HostArgs } from './host-args';
 import type { RestApi } from './rest-api';
 import { startRestApi } from './rest-api';
 
@@ -34,7 +34,7 @@ export async function startConsoleEngine(args: HostArgs, defaults: { dataDir: st
   try {
     engine = new Engine({
       servers: [...args.servers, ...(defaults.extraServers ?? [])],
-      ledger: { store, outputsDir: join(dataDir, 'outputs') },
+      ledger: { store, outputsDir: join(dataDir, 'outputs'), locks: lockTimings(args.stuckAfterS) },
       log: defaults.log,
       verbose: args.verbose,
       demo: defaults.demo,
