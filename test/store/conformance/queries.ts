@@ -105,7 +105,9 @@ export function queriesSuite(backend: Backend): void {
       expect(await store.purgeTerminalTasks()).toBe(0); // no setting: keep everything
       await store.setRetentionDays(30);
       expect(await store.getRetentionDays()).toBe(30);
-      expect(await store.purgeTerminalTasks()).toBe(2);
+      const reported: string[] = [];
+      expect(await store.purgeTerminalTasks({ onPurged: (ids) => void reported.push(...ids) })).toBe(2);
+      expect(reported.sort()).toEqual([...old].sort());
       for (const id of old) {
         expect(await store.getTask(id)).toBeNull();
         expect(await store.listEvents(id)).toEqual([]);

@@ -149,7 +149,13 @@ export class TaskService implements Disposable {
         .getRetentionDays()
         .then(async (days) => {
           if (days === null) return;
-          const purged = await this.deps.store.purgeTerminalTasks({ olderThanDays: days });
+          // Files after rows: a crash in between leaves orphan files, never rows without their outputs.
+          const purged = await this.deps.store.purgeTerminalTasks({
+            olderThanDays: days,
+            onPurged: async (ids) => {
+              for (const id of ids) await this.deps.outputs.remove(id);
+            },
+          });
           if (purged) this.deps.log.info(`retention: purged ${purged} task(s) that ended more than ${days} day(s) ago`);
         })
         .catch((err: unknown) => this.deps.log.info(`retention purge failed: ${messageOf(err)}`))

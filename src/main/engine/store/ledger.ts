@@ -22,7 +22,7 @@ import { readTask } from './scripts/task-rows';
 import { messageTask, progressTask, transitionTask } from './scripts/transition';
 import { verifyPage } from './scripts/verify';
 import type { ScriptRunner } from './sql/script';
-import type { AuditInput, LedgerOptions, RerunRequest, Store, SubmitRequest, UnfinishedPage, UnfinishedQuery, VerifyPage, VersionGuard } from './store';
+import type { AuditInput, LedgerOptions, PurgeOptions, RerunRequest, Store, SubmitRequest, UnfinishedPage, UnfinishedQuery, VerifyPage, VersionGuard } from './store';
 
 const RETENTION_KEY = 'tasks.retention_days';
 /** Reads of more than one statement that must agree with each other. */
@@ -161,15 +161,16 @@ export class Ledger implements Store {
     await this.runner.write(() => (d === null ? deleteSetting(RETENTION_KEY) : writeSetting(RETENTION_KEY, JSON.stringify(d), this.ctx.now())));
   }
 
-  async purgeTerminalTasks(options: { olderThanDays?: number } = {}): Promise<number> {
+  async purgeTerminalTasks(options: PurgeOptions = {}): Promise<number> {
     const days = options.olderThanDays !== undefined ? check(retentionDaysSchema.unwrap(), options.olderThanDays, 'retention (days)') : await this.getRetentionDays();
     if (days === null) return 0;
     const cutoff = this.ctx.now() - days * DAY_MS;
     let total = 0;
     for (;;) {
-      const n = await this.runner.write(() => purgeBatch(cutoff));
-      total += n;
-      if (n === 0) return total;
+      const ids = await this.runner.write(() => purgeBatch(cutoff));
+      if (ids.length === 0) return total;
+      total += ids.length;
+      await options.onPurged?.(ids);
     }
   }
 

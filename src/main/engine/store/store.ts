@@ -79,7 +79,7 @@ export interface Store extends ServerRegistry {
    * Deletes terminal tasks (with their events, attempts and workflows) that ended more than
    * `olderThanDays` (default: the retention setting) ago, in small batches. Returns how many.
    */
-  purgeTerminalTasks(options?: { olderThanDays?: number }): Promise<number>;
+  purgeTerminalTasks(options?: PurgeOptions): Promise<number>;
 
   // ── session locks: atomic primitives; when to use them is the dispatcher's policy ──
   /** Takes the session's lock for `serverId`, or returns the existing holder unchanged. */
@@ -174,4 +174,11 @@ export interface LedgerOptions {
   newId?: () => string;
   /** Size limit of a workflow's JSON text; 5 MB by default (T1). */
   maxWorkflowBytes?: number;
+}
+
+export interface PurgeOptions {
+  /** Default: the retention setting. */
+  olderThanDays?: number;
+  /** Called with the ids of each batch once its rows are gone, e.g. to delete their output files. */
+  onPurged?: (ids: string[]) => void | Promise<void>;
 }
