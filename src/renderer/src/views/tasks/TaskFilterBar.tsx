@@ -1,0 +1,55 @@
+import type { TaskFilters } from './task-filters';
+import { useServerNames } from './use-server-names';
+import { useTaskTypes } from './use-task-types';
+
+interface Props {
+  filters: TaskFilters;
+  /** The search as typed; the query gets it debounced. */
+  search: string;
+  onSearch(text: string): void;
+  onChange(patch: Partial<TaskFilters>): void;
+}
+
+/** Server, type and session filters and the id/key search. */
+export function TaskFilterBar({ filters, search, onSearch, onChange }: Props) {
+  const servers = useServerNames().list;
+  const types = useTaskTypes();
+  return (
+    <div className="task-filters">
+      <input
+        className="input task-search"
+        type="search"
+        placeholder="Search id prefix or key"
+        aria-label="Search tasks by id prefix or key"
+        value={search}
+        onChange={(e) => onSearch(e.target.value)}
+      />
+      <label>
+        <span className="muted">Server</span>
+        <select className="input" value={filters.serverId} onChange={(e) => onChange({ serverId: e.target.value })}>
+          <option value="">any</option>
+          {servers.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span className="muted">Type</span>
+        <select className="input" value={filters.type} onChange={(e) => onChange({ type: e.target.value })}>
+          <option value="">any</option>
+          {types.map((t) => (
+            <option key={t.type} value={t.type}>
+              {t.type}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span className="muted">Session</span>
+        <input className="input task-session" value={filters.sessionId} placeholder="any" onChange={(e) => onChange({ sessionId: e.target.value })} />
+      </label>
+    </div>
+  );
+}

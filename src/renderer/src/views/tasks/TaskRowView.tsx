@@ -1,0 +1,94 @@
+import { memo, type KeyboardEvent } from 'react';
+import type { TaskId } from '../../../../shared/tasks';
+import { Ago } from '../../components/RelativeTime';
+import { navigate } from '../../routing/use-route';
+import { taskHref } from '../../routing/route';
+import { ProgressBar } from '../../ui/ProgressBar';
+import { StatusBadge } from '../../ui/StatusBadge';
+import { isActiveStatus, shortId, statusTone } from './task-status';
+import type { TaskRow } from './task-rows';
+
+interface Props {
+  row: TaskRow;
+  top: number;
+  serverName: string | null;
+  selected: boolean;
+  /** While "all matching" is selected, single rows cannot be unticked. */
+  selectionLocked: boolean;
+  onToggle(id: TaskId): void;
+  onCancel(row: TaskRow): void;
+  onRerun(row: TaskRow): void;
+}
+
+/** What a row shows between server and attempts: progress while running, the reason while waiting. */
+function StateDetail({ row }: { row: TaskRow }) {
+  if (row.status === 'running' && row.progress) return <ProgressBar value={row.progress.value} max={row.progress.max} label={`progress of task ${row.id}`} />;
+  if (row.status === 'queued' && row.waiting) return <span className="cell-waiting" title={row.waiting}>{row.waiting}</span>;
+  if (row.error) return <span className="cell-error" title={row.error.message}>{row.error.message}</span>;
+  return null;
+}
+
+/**
+ * One table row, absolutely placed by the virtual list. Memoised: the reducer keeps the identity
+ * of tasks a batch did not touch, so a live update re-renders only the rows that changed.
+ */
+export const TaskRowView = memo(function TaskRowView({ row, top, serverName, selected, selectionLocked, onToggle, onCancel, onRerun }: Props) {
+  const open = () => navigate({ view: 'task', id: row.id });
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    // Only the row itself: Enter on a button inside it does that button's job.
+    if (e.key === 'Enter' && e.target === e.currentTarget) open();
+  };
+  const active = isActiveStatus(row.status);
+  return (
+    <div
+      className={`task-row${selected ? ' selected' : ''}`}
+      role="row"
+      tabIndex={0}
+      style={{ transform: `translateY(${top}px)` }}
+      onKeyDown={onKeyDown}
+      onDoubleClick={open}
+      data-testid="task-row"
+      data-task-id={row.id}
+      data-status={row.status}
+      aria-label={`task ${row.id}, ${row.status}`}
+    >
+      <span role="cell">
+        <input type="checkbox" checked={selected} disabled={selectionLocked} onChange={() => onToggle(row.id)} aria-label={`select task ${row.id}`} />
+      </span>
+      <span role="cell">
+        <StatusBadge label={row.status} tone={statusTone(row.status)} />
+      </span>
+      <span role="cell" className="mono" title={row.id}>
+        {shortId(row.id)}
+      </span>
+      <span role="cell" title={row.type}>{row.type}</span>
+      <span role="cell" title={row.sessionId}>{row.sessionId}</span>
+      <span role="cell" title={row.key ?? ''}>{row.key ?? <span className="muted">—</span>}</span>
+      <span role="cell" title={row.serverId ?? ''}>{serverName ?? row.serverId ?? <span className="muted">—</span>}</span>
+      <span role="cell" className="cell-state">
+        <StateDetail row={row} />
+      </span>
+      <span role="cell" className="num">{row.attempt}</span>
+      <span role="cell" className="muted">
+        <Ago at={row.createdAt} />
+      </span>
+      <span role="cell" className="muted">
+        <Ago at={row.updatedAt} />
+      </span>
+      <span role="cell" className="row-actions">
+        {active ? (
+          <button type="button" className="btn btn-quiet" onClick={() => onCancel(row)}>
+            Cancel
+          </button>
+        ) : (
+          <button type="button" className="btn btn-quiet btn-neutral" onClick={() => onRerun(row)}>
+            Re-run
+          </button>
+        )}
+        <a className="btn btn-quiet btn-neutral" href={taskHref(row.id)}>
+          Details
+        </a>
+      </span>
+    </div>
+  );
+});
