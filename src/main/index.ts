@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const files = appFiles(__dirname);
   const appUrl = createAppUrl({ devUrl: process.env['ELECTRON_RENDERER_URL'], indexFile: files.indexHtml });
 
-  // E1: before any WebContents exists, so none escapes the guards.
+  // E1: before any WebContents exists, so none escapes the guards or runs unsandboxed.
+  app.enableSandbox();
   guardAllWebContents(app, { isAppUrl: appUrl.isAppUrl, openExternal: (url) => void shell.openExternal(url) });
   await app.whenReady();
   installPermissionPolicy(session.defaultSession, appUrl.isAppUrl);

@@ -81,6 +81,7 @@ describe('bundle scanner', () => {
     expect(settings(main.replace(/contextIsolation: true/, 'contextIsolation: isolate'))).toEqual(['contextIsolation']);
     expect(settings(`${main}\nprefs.sandbox = false;`)).toEqual(['sandbox']);
     expect(settings(main.replace(/\s*sandbox: true,/, ''))).toEqual(['sandbox']);
+    expect(settings(main.replace(/\.enableSandbox\(\)/g, '.getName()'))).toEqual(['sandbox']);
   });
 
   it('is not fooled by a comment', () => {

@@ -98,6 +98,8 @@ export function scanMainBundle(bundle: string, expectedCsp: string): Finding[] {
     }
   }
 
+  if (!has(text, /\.enableSandbox\s*\(\s*\)/)) add('sandbox', 'app.enableSandbox() is never called, so renderers other than the console window may run unsandboxed');
+
   const csps = cspLiterals(text);
   if (!csps.includes(expectedCsp)) add('CSP', `the CSP constant is missing from the bundle (found ${csps.length} other CSP-like strings)`);
   for (const policy of csps) {

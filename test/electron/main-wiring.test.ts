@@ -16,7 +16,7 @@ import { navigationEvent, topFrame } from './electron-double';
 const shell = vi.hoisted(() => ({
   userData: '',
   windows: [] as { options: { webPreferences?: Record<string, unknown> }; webContents: FakeWebContents; loaded: string[] }[],
-  app: null as (EventEmitter & { quitCalls: number; exitCode: number | null }) | null,
+  app: null as (EventEmitter & { quitCalls: number; exitCode: number | null; sandboxedEverywhere: boolean }) | null,
   ipcMain: null as FakeIpcMain | null,
   session: null as FakeSession | null,
   opened: [] as string[],
@@ -28,6 +28,10 @@ vi.mock('electron', async () => {
   const app = Object.assign(new EventEmitter(), {
     quitCalls: 0,
     exitCode: null as number | null,
+    sandboxedEverywhere: false,
+    enableSandbox() {
+      app.sandboxedEverywhere = true;
+    },
     isPackaged: false,
     whenReady: () => Promise.resolve(),
     getPath: (name: string) => {
@@ -90,6 +94,10 @@ describe('Electron main (M1, E1) against a double', () => {
     expect(shell.app?.exitCode).toBeNull();
     expect(shell.windows).toHaveLength(1);
     expect(shell.windows[0]?.loaded[0]).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+  });
+
+  it('sandboxes every renderer, not only the console window', () => {
+    expect(shell.app?.sandboxedEverywhere).toBe(true);
   });
 
   it('creates the window with the E1 options and the built preload', () => {
