@@ -1,0 +1,98 @@
+import { useMemo } from 'react';
+import type { TaskView } from '../../../../shared/tasks';
+import { Ago } from '../../components/RelativeTime';
+import { taskHref } from '../../routing/route';
+import { useFleetStore } from '../../store/fleet/store';
+import { selectLiveTasks } from '../../store/fleet/slices/live/selectors';
+import { ProgressBar } from '../../ui/ProgressBar';
+import { shortId } from './task-status';
+
+/** Re-runs of this task seen live since the console connected (cheap: no ledger query). */
+function useLiveChildren(id: string): TaskView[] {
+  const live = useFleetStore(selectLiveTasks);
+  return useMemo(() => live.filter((t) => t.parentId === id), [live, id]);
+}
+
+/** U3 header facts: who, where, when, and the T8 links to parent and children. */
+export function TaskFacts({ task, serverName }: { task: TaskView & { waiting?: string | null }; serverName: string | null }) {
+  const children = useLiveChildren(task.id);
+  return (
+    <dl className="detail-facts">
+      <div>
+        <dt>Type</dt>
+        <dd>
+          {task.type} <span className="muted">({task.mode})</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Session</dt>
+        <dd>{task.sessionId}</dd>
+      </div>
+      <div>
+        <dt>Key</dt>
+        <dd>{task.key ?? '—'}</dd>
+      </div>
+      <div>
+        <dt>Server</dt>
+        <dd title={task.serverId ?? ''}>{serverName ?? task.serverId ?? '—'}{task.pinServerId ? ` (pinned to ${task.pinServerId})` : ''}</dd>
+      </div>
+      <div>
+        <dt>Attempts / requeues</dt>
+        <dd>
+          {task.attempt} / {task.requeues}
+        </dd>
+      </div>
+      <div>
+        <dt>Created</dt>
+        <dd>
+          <Ago at={task.createdAt} />
+        </dd>
+      </div>
+      <div>
+        <dt>Updated</dt>
+        <dd>
+          <Ago at={task.updatedAt} />
+        </dd>
+      </div>
+      {task.status === 'running' && task.progress && (
+        <div>
+          <dt>Progress</dt>
+          <dd>
+            <ProgressBar value={task.progress.value} max={task.progress.max} />
+          </dd>
+        </div>
+      )}
+      {task.status === 'queued' && task.waiting && (
+        <div>
+          <dt>Waiting</dt>
+          <dd className="cell-waiting">{task.waiting}</dd>
+        </div>
+      )}
+      {task.parentId && (
+        <div>
+          <dt>Re-run of</dt>
+          <dd>
+            <a href={taskHref(task.parentId)} data-testid="parent-link" title={task.parentId}>
+              {shortId(task.parentId)}
+            </a>
+          </dd>
+        </div>
+      )}
+      {children.length > 0 && (
+        <div>
+          <dt>Re-runs</dt>
+          <dd data-testid="children">
+            {children.map((c, i) => (
+              <span key={c.id}>
+                {i > 0 && ', '}
+                <a href={taskHref(c.id)} title={c.id}>
+                  {shortId(c.id)}
+                </a>
+              </span>
+            ))}
+          </dd>
+        </div>
+      )}
+    </dl>
+  );
+}
