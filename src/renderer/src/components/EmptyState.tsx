@@ -1,3 +1,5 @@
+import { DemoOffer } from './DemoOffer';
+
 export function EmptyState({ waiting }: { waiting: boolean }) {
   return (
     <div className="empty" data-testid="empty-state">
@@ -7,6 +9,7 @@ export function EmptyState({ waiting }: { waiting: boolean }) {
         <>
           <p className="empty-title">No servers yet</p>
           <p className="muted">Add a ComfyUI server by its base URL above, e.g. http://127.0.0.1:8188.</p>
+          <DemoOffer />
         </>
       )}
     </div>

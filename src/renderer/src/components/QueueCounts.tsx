@@ -3,11 +3,19 @@ import { Ago } from './RelativeTime';
 
 const SOURCE: Record<QueueDepth['source'], string> = { ws: 'socket', probe: 'probe' };
 
-export function QueueCounts({ queue }: { queue: QueueDepth | null }) {
+/** Running/pending on the server (everyone's jobs), and ours in flight there of the allowed. */
+export function QueueCounts({ queue, inFlight, maxInFlight }: { queue: QueueDepth | null; inFlight: number; maxInFlight: number }) {
   return (
     <div className="counts">
       <Count label="running" value={queue?.running} />
       <Count label="pending" value={queue?.pending} />
+      <div className="count" title="Tasks of this console on the server now, of the most it may have there">
+        <span className="count-value">
+          <span data-testid="in-flight">{inFlight}</span>
+          <span className="of">/{maxInFlight}</span>
+        </span>
+        <span className="count-label">ours</span>
+      </div>
       <div className="count-meta">
         {queue ? (
           <>

@@ -1,0 +1,26 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ApiError, CommandName, CommandResult } from '../../../../shared/api';
+import { useFleetApi } from '../../components/api-context';
+
+/** Loads one argument-less read command on mount; `reload` fetches it again. */
+export function useLoaded<K extends 'settings.get' | 'types.list'>(name: K & CommandName) {
+  const api = useFleetApi();
+  const [value, setValue] = useState<CommandResult<K> | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let cancelled = false;
+    void api.call(name, {}).then((r) => {
+      if (cancelled) return;
+      if (r.ok) {
+        setValue(r.value as CommandResult<K>);
+        setError(null);
+      } else setError(r.error);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [api, name, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { value, setValue, error, reload };
+}
