@@ -32,8 +32,8 @@ const MAX_NAME = 64;
 export const callEnvelope = z.object({
   name: z
     .string({ error: 'the command name must be a string' })
-    .min(1, 'the command name is empty')
-    .max(MAX_NAME, `the command name is longer than ${MAX_NAME} characters`)
+    .min(1, { error: 'the command name is empty', abort: true })
+    .max(MAX_NAME, { error: `the command name is longer than ${MAX_NAME} characters`, abort: true })
     .refine((name) => Object.hasOwn(commandSchemas, name), { error: (issue) => `unknown command ${quote(issue.input)}` }),
   args: z.union([z.undefined(), z.null(), z.record(z.string(), z.unknown())], { error: 'args must be a plain object (or omitted)' }),
 });

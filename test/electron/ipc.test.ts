@@ -131,8 +131,8 @@ describe('IPC payload validation', () => {
   const bad: [string, unknown[], RegExp][] = [
     ['a non-string name', [42, {}], /command name must be a string/],
     ['no name at all', [], /expected \(name, args\), got 0 arguments/],
-    ['an empty name', ['', {}], /command name is empty/],
-    ['a huge name', ['x'.repeat(1_000_000), {}], /longer than 64 characters/],
+    ['a huge name', ['x'.repeat(1_000_000), {}], /^refused .*: the command name is longer than 64 characters\. Send/],
+    ['an empty name', ['', {}], /: the command name is empty\. Send/],
     ['an unknown command', ['fs.readFile', {}], /unknown command "fs.readFile"/],
     ['an inherited property as a name', ['__proto__', {}], /unknown command "__proto__"/],
     ['an extra argument', ['fleet.snapshot', {}, 'extra'], /got 3 arguments/],
