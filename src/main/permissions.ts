@@ -1,7 +1,11 @@
 import type { Session } from 'electron';
 
-/** U8: desktop notifications ("server went down", "task failed") are the one thing the page may use. */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
+/**
+ * U8: desktop notifications ("server went down", "task failed"); and writing to the clipboard,
+ * for the copy buttons (ids, workflow JSON). Chromium only lets a page write during a user
+ * gesture; reading the clipboard stays refused.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications', 'clipboard-sanitized-write']);
 
 export interface PermissionQuery {
   permission: string;

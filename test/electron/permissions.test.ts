@@ -31,6 +31,14 @@ describe('E1 permissions', () => {
     expect(session.check('notifications', undefined)).toBe(false);
   });
 
+  it('copy buttons may write to the clipboard from the console page only; reading stays refused', async () => {
+    const session = installed();
+    expect(await session.request('clipboard-sanitized-write', APP)).toBe(true);
+    expect(await session.request('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    expect(await session.request('clipboard-sanitized-write', APP, false)).toBe(false);
+    expect(await session.request('clipboard-read', APP)).toBe(false);
+  });
+
   it('everything else is refused, even to the console page', async () => {
     const session = installed();
     for (const permission of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'serial', 'usb', 'midiSysex', 'display-capture', 'unknown']) {
