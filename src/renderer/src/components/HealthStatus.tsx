@@ -17,10 +17,21 @@ export function HealthStatus({ health, stats }: { health: HealthView; stats: Sys
         {health.reason}
       </div>
       {stats && (
+        // Two lines: a long device name is cut, but VRAM and the version always show (F5).
         <div className="stats muted" data-testid="system-stats">
-          {stats.deviceName ?? 'unknown device'}
-          {stats.vramTotal !== null && stats.vramFree !== null && <> · VRAM {gib(stats.vramTotal - stats.vramFree)} / {gib(stats.vramTotal)} GiB</>}
-          {stats.comfyuiVersion && <> · ComfyUI {stats.comfyuiVersion}</>}
+          <div className="stats-device" title={stats.deviceName ?? undefined}>
+            {stats.deviceName ?? 'unknown device'}
+          </div>
+          <div>
+            {stats.vramTotal !== null && stats.vramFree !== null ? (
+              <span data-testid="vram">
+                VRAM {gib(stats.vramTotal - stats.vramFree)} / {gib(stats.vramTotal)} GiB
+              </span>
+            ) : (
+              'VRAM unknown'
+            )}
+            {stats.comfyuiVersion && <span data-testid="comfyui-version"> · ComfyUI {stats.comfyuiVersion}</span>}
+          </div>
         </div>
       )}
     </div>

@@ -34,7 +34,18 @@ export function NotificationToggle() {
       }
       onClick={() => void toggle()}
     >
-      <span aria-hidden="true">{on ? '🔔' : '🔕'}</span> {label}
+      <BellIcon muted={!on} /> {label}
     </button>
+  );
+}
+
+/** Drawn, not an emoji: not every desktop (or headless browser) has an emoji font. */
+function BellIcon({ muted }: { muted: boolean }) {
+  return (
+    <svg className="bell-icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round">
+      <path d="M4 11V7a4 4 0 0 1 8 0v4l1.5 1.5h-11z" />
+      <path d="M6.5 14a1.5 1.5 0 0 0 3 0" />
+      {muted && <path d="M2 2l12 12" />}
+    </svg>
   );
 }

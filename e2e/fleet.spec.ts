@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { SimServer } from '../sim/src';
+import { modelFreeWorkflow, startSim } from '../sim/src';
+import type { RunningHost } from './support/headless-host';
+import { startHeadlessHost } from './support/headless-host';
+import { watchPageErrors } from './support/page-errors';
+import { taskApi, type TaskApi } from './support/task-api';
+
+const shots = resolve(__dirname, 'output');
+mkdirSync(shots, { recursive: true });
+const TOKEN = 'e2e-fleet-token';
+
+let gpuA: SimServer;
+let gpuB: SimServer;
+let gpuC: SimServer;
+let host: RunningHost;
+let api: TaskApi;
+
+test.beforeAll(async () => {
+  gpuA = await startSim({ name: 'gpu-a' });
+  gpuB = await startSim({ name: 'gpu-b' });
+  gpuC = await startSim({ name: 'gpu-c' });
+  host = await startHeadlessHost(['--servers', `gpu-a=${gpuA.url},gpu-b=${gpuB.url},gpu-c=${gpuC.url}`, '--api-port', '0', '--token', TOKEN]);
+  api = taskApi(host, TOKEN);
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await gpuA?.close();
+  await gpuB?.close();
+  await gpuC?.close();
+});
+
+const card = (page: Page, name: string) => page.locator(`[data-testid="server-card"][data-server-name="${name}"]`);
+
+test('F1, B1, U1, U6: a drained server shows as drained and gets no new tasks; undrained it takes work again', async ({ page }) => {
+  const pageErrors = watchPageErrors(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(host.url);
+  for (const name of ['gpu-a', 'gpu-b', 'gpu-c']) await expect(card(page, name).getByTestId('socket-state')).toHaveAttribute('data-state', 'open');
+  // Each card charts its queue depth (F4), from the engine's series and then live.
+  await expect(card(page, 'gpu-a').getByTestId('depth-chart')).toBeVisible();
+
+  // Drain gpu-a and gpu-b: every new task must go to gpu-c.
+  for (const name of ['gpu-a', 'gpu-b']) {
+    await card(page, name).getByTestId('drain-server').click();
+    await expect(card(page, name)).toHaveAttribute('data-drained', 'true');
+    await expect(card(page, name).getByTestId('drained')).toBeVisible();
+  }
+  const cId = await api.serverId('gpu-c');
+  const ids: string[] = [];
+  for (let seed = 1; seed <= 6; seed++) {
+    const r = await api.submit({ workflow: modelFreeWorkflow({ seed, width: 8, height: 8 }), session: `order-${seed}` });
+    ids.push(r.task.id);
+  }
+  for (const id of ids) {
+    const t = await api.waitFor(id, ['succeeded', 'failed', 'cancelled', 'interrupted']);
+    expect(t.status, id).toBe('succeeded');
+    expect(t.serverId, id).toBe(cId);
+  }
+  expect(gpuA.executions()).toEqual([]);
+  expect(gpuB.executions()).toEqual([]);
+
+  // The Settings view lists the same servers with their state and the engine's settings.
+  await page.getByTestId('nav-settings').click();
+  await expect(page.locator('[data-testid="server-editor"][data-server-name="gpu-a"]')).toContainText('drained');
+  await expect(page.getByTestId('database-backend')).toHaveText('SQLite');
+  await expect(page.locator('[data-testid="policy-row"][data-type="default"]')).toBeVisible();
+  await page.screenshot({ path: resolve(shots, 'settings.png'), fullPage: true });
+
+  // Undrained from the Settings view, gpu-a takes work again.
+  await page.locator('[data-testid="server-editor"][data-server-name="gpu-a"]').getByTestId('undrain-server').click();
+  await page.getByTestId('nav-fleet').click();
+  await expect(card(page, 'gpu-a')).toHaveAttribute('data-drained', 'false');
+  await expect(card(page, 'gpu-a').getByTestId('drained')).toHaveCount(0);
+  await card(page, 'gpu-b').getByTestId('undrain-server').click();
+  await expect(card(page, 'gpu-b')).toHaveAttribute('data-drained', 'false');
+  pageErrors.assertNone();
+});
+
+test('F6, U1: a server that goes down turns its card red within 2 s', async ({ page }) => {
+  const pageErrors = watchPageErrors(page);
+  await page.goto(host.url);
+  const cardC = card(page, 'gpu-c');
+  await expect(cardC).toHaveAttribute('data-health', 'healthy');
+  const downAt = Date.now();
+  gpuC.inject({ kind: 'crash' });
+  // waitForSelector watches the DOM itself, so the time measured is the UI's, not a poll interval's.
+  await page.waitForSelector('[data-testid="server-card"][data-server-name="gpu-c"][data-health="unhealthy"]', { timeout: 10_000 });
+  const elapsed = Date.now() - downAt;
+  console.log(`F6: gpu-c card unhealthy ${elapsed} ms after the crash`);
+  expect(elapsed, `card turned unhealthy after ${elapsed} ms`).toBeLessThanOrEqual(2_000);
+  await expect(cardC).toHaveClass(/card-unhealthy/);
+  // Visibly red: the card's left border is the theme's --bad colour (the page runs the code as a string: this file has no DOM types).
+  const bad = await page.evaluate<string>("getComputedStyle(document.documentElement).getPropertyValue('--bad').trim()");
+  await expect(cardC).toHaveCSS('border-left-color', hexToRgb(bad));
+  await expect(card(page, 'gpu-a')).toHaveAttribute('data-health', 'healthy');
+  pageErrors.assertNone();
+});
+
+test('M3, U1: the empty fleet offers the demo; starting it shows three live servers', async ({ page }) => {
+  test.setTimeout(60_000);
+  const empty = await startHeadlessHost([]);
+  try {
+    const pageErrors = watchPageErrors(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(empty.url);
+    await expect(page.getByTestId('empty-state')).toContainText('No servers yet');
+    await expect(page.getByTestId('add-server-url')).toBeVisible();
+    await page.getByTestId('start-demo').click();
+    const cards = page.getByTestId('server-card');
+    await expect(cards).toHaveCount(3, { timeout: 20_000 });
+    for (const c of await cards.all()) await expect(c.getByTestId('socket-state')).toHaveAttribute('data-state', 'open', { timeout: 15_000 });
+    // The demo's trickle of tasks shows up in the charts: wait until each has a few live points.
+    for (const c of await cards.all()) {
+      await expect.poll(async () => Number(await c.getByTestId('depth-chart').getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    }
+    await page.getByTestId('window-15m').click();
+    await expect(page.getByTestId('window-15m')).toHaveAttribute('aria-pressed', 'true');
+    await page.getByTestId('window-5m').click();
+    await page.screenshot({ path: resolve(shots, 'fleet.png'), fullPage: true });
+    pageErrors.assertNone();
+  } finally {
+    await empty.stop();
+  }
+});
+
+function hexToRgb(hex: string): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) throw new Error(`--bad is ${hex}, not a #rrggbb colour`);
+  return `rgb(${m.slice(1, 4).map((h) => parseInt(h, 16)).join(', ')})`;
+}
