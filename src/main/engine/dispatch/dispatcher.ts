@@ -34,6 +34,8 @@ export interface DispatchOptions {
   settleMs: number;
   /** `/object_info` is read again after this long (B5). */
   capabilitiesTtlMs: number;
+  /** T6: waits before each new fetch of a succeeded task's outputs that failed for a reason that may pass. */
+  outputRetryDelaysMs: readonly number[];
 }
 
 /** Submissions of one prompt_id that never reached its server before the task goes back to the queue. */
@@ -46,7 +48,11 @@ export const DEFAULT_DISPATCH_OPTIONS: DispatchOptions = {
   submitTimeoutMs: 10_000,
   settleMs: 2_000,
   capabilitiesTtlMs: 5 * 60_000,
+  outputRetryDelaysMs: [1_000, 2_000, 4_000, 8_000],
 };
+
+/** Output errors that another fetch cannot cure (see `OutputErrorCode`). */
+const PERMANENT_OUTPUT_ERRORS = new Set(['too_many_outputs', 'task_too_large', 'too_large', 'store_failed']);
 
 /** The fleet as the dispatcher needs it. */
 export interface FleetPort {
@@ -57,7 +63,8 @@ export interface FleetPort {
 
 /** Fetches a finished task's outputs from its own server (T6). */
 export interface OutputFetcher {
-  fetchAll(taskId: TaskId, source: { serverName: string; view: ComfyClient['view'] }, refs: OutputRef[]): Promise<TaskOutput[]>;
+  /** One record per ref; a failed one has no `file`, and an `errorCode` when the fetcher knows why. */
+  fetchAll(taskId: TaskId, source: { serverName: string; view: ComfyClient['view'] }, refs: OutputRef[]): Promise<(TaskOutput & { errorCode?: string | null })[]>;
 }
 
 export interface DispatcherDeps {
@@ -496,7 +503,7 @@ export class Dispatcher implements Disposable {
         if (!server) {
           await this.deps.table.note(t, 'warning', `outputs not fetched: server ${serverId} was removed from the fleet`);
         } else {
-          outputs = await this.deps.outputs.fetchAll(t.view.id, { serverName: server.name, view: (ref, o) => this.deps.clientFor(server).view(ref, o) }, entry.outputs);
+          outputs = await this.fetchOutputs(t, server, entry.outputs);
         }
       }
       const runMs = runTimeOf(entry);
@@ -516,6 +523,25 @@ export class Dispatcher implements Disposable {
         }),
       );
     }
+  }
+
+  /**
+   * T6: a finished job's outputs, from its own server. The job already succeeded, so an output
+   * that could not be fetched for a reason that may pass (the server crashed after the job and
+   * restarts with its files, a proxy answered garbage for a while) is fetched again a few times
+   * before the task ends without it; one that can never be stored (too large, too many) is not.
+   */
+  private async fetchOutputs(t: LiveTask, server: ServerView, refs: OutputRef[]): Promise<TaskOutput[]> {
+    const fetch = () => this.deps.outputs.fetchAll(t.view.id, { serverName: server.name, view: (ref, o) => this.deps.clientFor(server).view(ref, o) }, refs);
+    let outputs = await fetch();
+    for (const delayMs of this.opts.outputRetryDelaysMs) {
+      const failed = outputs.filter((o) => !o.file && !PERMANENT_OUTPUT_ERRORS.has(o.errorCode ?? ''));
+      if (!failed.length || this.disposed) break;
+      await this.deps.table.note(t, 'warning', `${failed.length} output(s) not fetched yet (${failed[0]?.error ?? 'no reason given'}); trying again in ${delayMs} ms`);
+      await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, delayMs));
+      outputs = await fetch();
+    }
+    return outputs;
   }
 
   publishInFlight(serverId: ServerId): void {
