@@ -40,12 +40,13 @@ export class Injector {
   private readonly watching = new Map<string, { rec: CrashRecord; generation: number }>();
   private readonly lifts = new Set<Promise<void>>();
   private stopped = false;
+  /** The start of the fault phase (set by `run`); the plan's offsets count from it. */
+  private startedAt = Date.now();
   private restartError: Error | null = null;
 
   constructor(
     private readonly fleet: ChaosFleet,
     private readonly engine: EngineLives,
-    private readonly startedAt: number,
     private readonly log: (line: string) => void,
     /** Submissions on the wire now: a kill waits (briefly) for one, so some answers die with it. */
     private readonly submissionsInFlight: () => number,
@@ -75,7 +76,8 @@ export class Injector {
   }
 
   /** Plays the faults in order; one that waited (a restart, a kill or crash waiting for work) delays the next. */
-  async run(faults: readonly FaultAction[]): Promise<void> {
+  async run(faults: readonly FaultAction[], startedAt: number): Promise<void> {
+    this.startedAt = startedAt;
     for (const f of faults) {
       if (this.stopped) break;
       const wait = this.startedAt + f.at - Date.now();

@@ -65,16 +65,13 @@ export class OrderService {
   /** Submissions sent and not answered yet. */
   inFlight = 0;
 
-  constructor(
-    private readonly engine: EngineLives,
-    private readonly startedAt: number,
-  ) {}
+  constructor(private readonly engine: EngineLives) {}
 
-  /** Sends every order at its offset from the start; resolves when the last was sent once. */
-  async run(orders: readonly Order[]): Promise<void> {
+  /** Sends every order at its offset from `startedAt`; resolves when the last was sent once. */
+  async run(orders: readonly Order[], startedAt: number): Promise<void> {
     for (const o of orders) {
       if (this.stopped) return;
-      const wait = this.startedAt + o.at - Date.now();
+      const wait = startedAt + o.at - Date.now();
       if (wait > 0) await sleep(wait);
       this.track(this.send(o, false));
     }

@@ -118,8 +118,12 @@ async function main(): Promise<number> {
 
 async function runChaos(args: Args, plan: Plan, chaosMs: number, drainCapMs: number, fleet: ChaosFleet, dir: string, setEngine: (e: EngineLives) => void): Promise<number> {
   const config: ChaosChildConfig = { dir, servers: fleet.sims.map((s) => ({ url: s.url, name: s.name })), engine: ENGINE, ledger: LEDGER, replyDelayMs: REPLY_DELAY_MS };
+  // The injector hears the engine's health events from its first life on: a crash is timed from
+  // a known healthy state.
   let injector: Injector | null = null;
   const engine = new EngineLives(config, { onHealth: (e, at) => injector?.onHealth(e, at) });
+  const orders = new OrderService(engine);
+  injector = new Injector(fleet, engine, (line) => say(`  ${line}`), () => orders.inFlight);
   setEngine(engine);
   await engine.start();
   for (const t of Object.values(TASK_TYPES)) await engine.call('types.set', t);
@@ -128,8 +132,6 @@ async function runChaos(args: Args, plan: Plan, chaosMs: number, drainCapMs: num
 
   const startedAt = Date.now();
   const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)}s`;
-  const orders = new OrderService(engine, startedAt);
-  injector = new Injector(fleet, engine, startedAt, (line) => say(`  ${line}`), () => orders.inFlight);
   const operator = new Operator(engine);
   operator.start();
   const progressEvery = args.short ? 10_000 : 60_000;
@@ -143,8 +145,8 @@ async function runChaos(args: Args, plan: Plan, chaosMs: number, drainCapMs: num
 
   try {
     // ── chaos ────────────────────────────────────────────────────────────────────────
-    const faults = injector.run(plan.faults);
-    await Promise.all([orders.run(plan.orders), Promise.race([faults, sleep(chaosMs)])]);
+    const faults = injector.run(plan.faults, startedAt);
+    await Promise.all([orders.run(plan.orders, startedAt), Promise.race([faults, sleep(chaosMs)])]);
     const left = startedAt + chaosMs - Date.now();
     if (left > 0) await sleep(left);
     injector.stop();
@@ -165,6 +167,7 @@ async function runChaos(args: Args, plan: Plan, chaosMs: number, drainCapMs: num
       await sleep(500);
     }
     orders.stop();
+    clearInterval(progress);
     say(`  ${elapsed()} drain over: tasks ${fmtCounts(counts)}${orders.pending ? `; ${orders.pending} order send(s) still under way` : ''}`);
     // Locks go the moment their last task ends (L2); the sweep is the safety net: give it a round.
     await sleep(2_500);
