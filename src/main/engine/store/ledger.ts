@@ -200,7 +200,7 @@ export class Ledger implements Store {
     const ctx = this.ctx;
     return this.runner.write(function* () {
       const lock = yield* locks.deleteLock(sessionId);
-      if (!lock) throw ledgerErrors.notFound('lock of session', sessionId);
+      if (!lock) throw ledgerErrors.noLock(sessionId);
       yield* insertAudit({ at: ctx.now(), actor: a.actor, action: a.action, target: a.target, reason: a.reason, details: { serverId: lock.serverId, unfinishedTasks: lock.unfinishedTasks, state: lock.state, ...(isRecord(a.details) ? a.details : {}) } });
       return lock;
     });

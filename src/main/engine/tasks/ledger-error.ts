@@ -45,6 +45,7 @@ export function isLedgerError(err: unknown, code?: LedgerErrorCode): err is Ledg
  */
 export const ledgerErrors = {
   notFound: (what: string, id: string) => new LedgerError('not_found', `${what} "${id}" does not exist (it may have been purged by retention); refresh the list`, { id }),
+  noLock: (sessionId: string) => new LedgerError('not_found', `session "${sessionId}" holds no lock (it was released when its last task ended, or another operator unlocked it); refresh the list`, { id: sessionId }),
 
   versionConflict: (taskId: string, expected: number, current: number, status: TaskStatus) =>
     new LedgerError(
