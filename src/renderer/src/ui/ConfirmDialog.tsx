@@ -41,7 +41,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, canConfir
         <button type="button" className="btn" onClick={onCancel} disabled={busy}>
           Back
         </button>
-        <button type="button" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} onClick={onConfirm} disabled={!canConfirm || busy}>
+        <button type="button" className={`btn ${danger ? 'btn-destructive' : 'btn-primary'}`} onClick={onConfirm} disabled={!canConfirm || busy}>
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>

@@ -4,8 +4,8 @@ import { formatClock } from '../../time/format';
 import { timelineLines } from './timeline';
 
 /** U3: what happened to the task, oldest first; warnings and errors in their colours. */
-export function EventTimeline({ events }: { events: TaskEvent[] }) {
-  const lines = useMemo(() => timelineLines(events), [events]);
+export function EventTimeline({ events, serverNames }: { events: TaskEvent[]; serverNames: Record<string, string> }) {
+  const lines = useMemo(() => timelineLines(events, (id) => serverNames[id] ?? id), [events, serverNames]);
   return (
     <section className="detail-section" aria-labelledby="timeline-title">
       <h3 id="timeline-title">Events</h3>

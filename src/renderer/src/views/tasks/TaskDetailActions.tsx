@@ -65,7 +65,7 @@ export function TaskDetailActions({ task, onChanged }: { task: TaskView; onChang
           }}
         >
           <input className="input" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Why must it run again? (audited)" aria-label="Reason for forcing the re-run" />
-          <button type="submit" className="btn btn-danger" disabled={busy || reason.trim() === ''}>
+          <button type="submit" className="btn btn-destructive" disabled={busy || reason.trim() === ''}>
             Force re-run
           </button>
         </form>

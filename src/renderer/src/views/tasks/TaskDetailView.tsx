@@ -43,7 +43,7 @@ export function TaskDetailView({ id }: { id: string }) {
           {task.error && <NodeErrorList error={task.error} />}
           <OutputPreviews taskId={task.id} outputs={task.outputs} />
           <WorkflowPanel id={task.id} />
-          <EventTimeline events={detail.events} />
+          <EventTimeline events={detail.events} serverNames={servers.byId} />
           <AttemptsTable attempts={detail.attempts} serverNames={servers.byId} />
         </>
       )}

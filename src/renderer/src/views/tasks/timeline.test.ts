@@ -14,7 +14,7 @@ describe('timelineLines (U3 event timeline)', () => {
       { ...base, id: 4, at: 40, kind: 'progress', progress: { value: 2, max: 20, nodeId: '3' } },
       { ...base, id: 6, at: 60, kind: 'transition', from: 'running', to: 'failed', error: { code: 'validation', message: 'bad node 3' } },
     ];
-    const lines = timelineLines(events);
+    const lines = timelineLines(events, (id) => (id === 'gpu-a' ? 'GPU A' : id));
     expect(lines.map((l) => [l.id, l.level])).toEqual([
       [1, 'info'],
       [2, 'info'],
@@ -23,6 +23,7 @@ describe('timelineLines (U3 event timeline)', () => {
       [6, 'error'],
     ]);
     expect(lines[0]?.text).toContain('re-run of p0');
+    expect(lines[1]?.text).toContain('on GPU A (attempt 1');
     expect(lines[2]?.text).toBe('progress 2/20 (node 3) (2 updates)');
     expect(lines[3]?.text).toContain('may run twice');
   });

@@ -9,7 +9,7 @@ export interface TimelineLine {
   text: string;
 }
 
-function describe(e: TaskEvent): Omit<TimelineLine, 'id' | 'at'> {
+function describe(e: TaskEvent, serverName: (id: string) => string): Omit<TimelineLine, 'id' | 'at'> {
   switch (e.kind) {
     case 'created':
       return { kind: 'created', level: 'info', text: `created (type ${e.type}, session ${e.sessionId}${e.key ? `, key ${e.key}` : ''}${e.parentId ? `, re-run of ${e.parentId}` : ''})` };
@@ -18,7 +18,7 @@ function describe(e: TaskEvent): Omit<TimelineLine, 'id' | 'at'> {
       const arrow = `${body.from} → ${body.to}`;
       switch (body.to) {
         case 'dispatched':
-          return { kind: 'transition', level: 'info', text: `${arrow} on ${body.serverId} (attempt ${body.attempt}, prompt ${body.promptId})` };
+          return { kind: 'transition', level: 'info', text: `${arrow} on ${serverName(body.serverId)} (attempt ${body.attempt}, prompt ${body.promptId})` };
         case 'succeeded':
           return { kind: 'transition', level: 'info', text: `${arrow} with ${body.outputs.length} output${body.outputs.length === 1 ? '' : 's'}` };
         case 'failed':
@@ -42,12 +42,12 @@ function describe(e: TaskEvent): Omit<TimelineLine, 'id' | 'at'> {
  * Events oldest first, as lines. A run of progress events (one per sampler step) becomes one line
  * showing the last value: the timeline stays readable, the warnings ("may run twice") stand out.
  */
-export function timelineLines(events: readonly TaskEvent[]): TimelineLine[] {
+export function timelineLines(events: readonly TaskEvent[], serverName: (id: string) => string = (id) => id): TimelineLine[] {
   const sorted = [...events].sort((a, b) => a.at - b.at || a.id - b.id);
   const lines: TimelineLine[] = [];
   let run = 0;
   for (const e of sorted) {
-    const line = { id: e.id, at: e.at, ...describe(e) };
+    const line = { id: e.id, at: e.at, ...describe(e, serverName) };
     const last = lines.at(-1);
     if (line.kind === 'progress' && last?.kind === 'progress') {
       run += 1;
