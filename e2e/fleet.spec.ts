@@ -80,6 +80,55 @@ test('F1, B1, U1, U6: a drained server shows as drained and gets no new tasks; u
   pageErrors.assertNone();
 });
 
+test('U6, U7, F1, T2: settings change dispatch limits, add a task policy and rename a server through the engine; the log turns verbose', async ({ page }) => {
+  const pageErrors = watchPageErrors(page);
+  // The console URL carries the bridge token in its fragment, so views are reached by the nav, not by URL.
+  await page.goto(host.url);
+  await page.getByTestId('nav-settings').click();
+  const maxQueued = page.getByTestId('setting-maxQueued');
+  await expect(maxQueued).not.toHaveValue('');
+  await maxQueued.fill('lots');
+  await page.getByTestId('save-dispatch').click();
+  await expect(page.getByTestId('dispatch-settings')).toContainText('a whole number of tasks');
+  await maxQueued.fill('5000');
+  await page.getByTestId('setting-retentionDays').fill('30');
+  await page.getByTestId('save-dispatch').click();
+  // Saved in the engine: the view, mounted afresh, reads the new values back with settings.get.
+  await expect(page.getByTestId('setting-maxQueued')).toHaveValue('5000');
+  await page.getByTestId('nav-fleet').click();
+  await page.getByTestId('nav-settings').click();
+  await expect(page.getByTestId('setting-maxQueued')).toHaveValue('5000');
+  await expect(page.getByTestId('setting-retentionDays')).toHaveValue('30');
+
+  await page.getByLabel('New task type').fill('product-photo');
+  await page.getByLabel('Mode of the new type').selectOption('once');
+  await page.getByLabel('Failover of the new type').selectOption('move');
+  await page.getByRole('button', { name: 'Add task type' }).click();
+  const row = page.locator('[data-testid="policy-row"][data-type="product-photo"]');
+  await expect(row.getByLabel('Mode of product-photo')).toHaveValue('once');
+  await expect(row.getByLabel('Failover of product-photo')).toHaveValue('move');
+
+  // A rename goes through servers.update; the fleet card follows the engine's upsert.
+  const editor = page.locator('[data-testid="server-editor"][data-server-name="gpu-b"]');
+  await editor.getByLabel('Name').fill('gpu-b2');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('[data-testid="server-editor"][data-server-name="gpu-b2"]')).toBeVisible();
+  await page.getByTestId('nav-fleet').click();
+  await expect(card(page, 'gpu-b2')).toBeVisible();
+
+  await page.getByTestId('nav-log').click();
+  await expect(page.locator('[data-testid="audit-row"][data-action="settings.update"]')).toBeVisible();
+  await expect(page.locator('[data-testid="audit-row"][data-action="server.update"]').first()).toBeVisible();
+  const verbose = page.getByTestId('verbose-toggle');
+  await expect(verbose).toBeEnabled();
+  await expect(verbose).not.toBeChecked();
+  await verbose.check();
+  await expect(verbose).toBeChecked();
+  await verbose.uncheck();
+  await expect(verbose).not.toBeChecked();
+  pageErrors.assertNone();
+});
+
 test('F6, U1: a server that goes down turns its card red within 2 s', async ({ page }) => {
   const pageErrors = watchPageErrors(page);
   await page.goto(host.url);

@@ -38,10 +38,16 @@ export function LiveLog() {
     if (el && follow.current) el.scrollTop = el.scrollHeight;
   }, [lines]);
 
+  // Optimistic: the box follows the click at once, then the engine's answer (or the old value on an error).
   const toggleVerbose = async (): Promise<void> => {
-    const r = await api.call('log.setVerbose', { verbose: !verbose });
+    const before = verbose;
+    setVerbose(!before);
+    const r = await api.call('log.setVerbose', { verbose: !before });
     if (r.ok) setVerbose(r.value.verbose);
-    else setError(r.error);
+    else {
+      setVerbose(before);
+      setError(r.error);
+    }
   };
 
   return (

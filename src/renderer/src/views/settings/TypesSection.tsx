@@ -105,7 +105,7 @@ function PolicyRow({ policy, isNew = false, onSaved }: { policy: TaskPolicy; isN
       <td>
         {/* A form per row: a table row cannot contain a <form>, so the inputs point at it by id. */}
         <form id={formId} onSubmit={(e) => void submit(e)} noValidate>
-          <button type="submit" className="btn btn-small" disabled={busy}>
+          <button type="submit" className="btn btn-small" disabled={busy} aria-label={isNew ? 'Add task type' : `Save policy of ${policy.type}`}>
             {isNew ? 'Add' : 'Save'}
           </button>
         </form>
