@@ -23,17 +23,20 @@ export const PAGE_PROBE = String.raw`(() => {
     if (sc) {
       // Forward and back over the whole table as it will be once every page is loaded; a
       // position beyond what is loaded so far waits at the end, as a hand on the scroll bar would.
-      const max = Math.max(0, sc.el.scrollHeight - sc.el.clientHeight);
+      const ch = sc.el.clientHeight;
+      const max = Math.max(0, sc.el.scrollHeight - ch);
       const travelled = ((performance.now() - sc.startedAt) / 1000) * sc.pxPerSecond;
       const span = Math.max(1, sc.span, max);
       const lap = travelled % (2 * span);
       const want = lap <= span ? lap : 2 * span - lap;
-      sc.el.scrollTop = Math.min(want, max);
+      // One read of the geometry (above), one write: reading it back would force another layout.
+      const pos = Math.min(want, max);
+      sc.el.scrollTop = pos;
       sc.steps++;
       sc.travelled = travelled;
       if (want > max) sc.framesAtEnd++;
-      sc.maxSeen = Math.max(sc.maxSeen, sc.el.scrollTop);
-      sc.scrollHeight = sc.el.scrollHeight;
+      sc.maxSeen = Math.max(sc.maxSeen, pos);
+      sc.scrollHeight = max + ch;
     }
     requestAnimationFrame(onFrame);
   };
