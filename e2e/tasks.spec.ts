@@ -149,3 +149,49 @@ test('T1, U5: broken JSON is placed by line and column; an invalid workflow is r
   await expect(page.getByTestId('submit-result').first()).toHaveAttribute('data-outcome', 'error');
   expect(errors).toEqual([]);
 });
+
+test('U2, S4, T7: 300 tasks page in as the table scrolls, only visible rows exist, and a batch cancel over all matching says what it did', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto(host.url);
+  // 3 × 100 copies of a one-step graph in one session: they run one at a time on one server
+  // (about half a second each), so most are still queued when the batch cancel comes.
+  for (const batch of ['a', 'b', 'c']) {
+    await submitThroughView(page, { workflow: txt2imgWorkflow({ steps: 1, seed: batch.charCodeAt(0) }), key: `bulk-${batch}`, session: 'e2e-bulk', copies: 100 });
+    await expect(page.locator('[data-testid="submit-result"][data-outcome="created"]')).toHaveCount(100, { timeout: 60_000 });
+  }
+
+  await openView(page, '#/tasks');
+  await page.getByLabel('Session').fill('e2e-bulk');
+  await expect(page.getByTestId('task-total')).toContainText('300 matching', { timeout: 15_000 });
+  const scroller = page.getByTestId('task-table-scroll');
+  // S4: one page (200) loaded, and only the rows on screen (plus overscan) rendered.
+  await expect(scroller).toHaveAttribute('aria-rowcount', '200');
+  expect(await page.getByTestId('task-row').count()).toBeLessThan(60);
+  // Scrolling near the end fetches the next page.
+  await scroller.evaluate((el) => {
+    const box = el as unknown as { scrollTop: number; scrollHeight: number };
+    box.scrollTop = box.scrollHeight;
+  });
+  await expect(scroller).toHaveAttribute('aria-rowcount', '300', { timeout: 15_000 });
+  await expect(page.locator('[data-testid="task-row"][aria-label*="bulk"]')).toHaveCount(0);
+  expect(await page.getByTestId('task-row').count()).toBeLessThan(60);
+
+  // Batch: tick one row, widen to every matching task, cancel with a confirmation naming the count.
+  await page.getByTestId('task-row').first().getByRole('checkbox').check();
+  await expect(page.getByTestId('selection-count')).toHaveText('1');
+  await page.getByRole('button', { name: 'Select all 300 matching' }).click();
+  await expect(page.getByTestId('selection-count')).toHaveText('300');
+  await page.getByRole('button', { name: 'Cancel selected…' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('Cancel 300 tasks?');
+  await dialog.getByRole('button', { name: 'Cancel 300' }).click();
+  const summary = page.getByTestId('batch-summary');
+  await expect(summary).toContainText('Cancel finished', { timeout: 60_000 });
+  // Every task is either cancelled now or was already finished (refused by the engine as terminal).
+  const text = (await summary.textContent()) ?? '';
+  const m = /(\d+) done, (\d+) refused/.exec(text);
+  expect(m).not.toBeNull();
+  expect(Number(m?.[1]) + Number(m?.[2])).toBe(300);
+  expect(Number(m?.[1])).toBeGreaterThan(0);
+  expect(errors).toEqual([]);
+});

@@ -1,3 +1,4 @@
+import { shortId } from './task-status';
 import type { BatchAction, BatchSummary } from './batch';
 
 /** What a batch did: how many went through, and each kind of refusal with the engine's words. */
@@ -14,7 +15,7 @@ export function BatchSummaryView({ action, summary, running, onClose }: { action
         <ul>
           {summary.refused.map((g) => (
             <li key={g.code}>
-              <span className="mono">{g.code}</span> × {g.count} ({g.ids.join(', ')}
+              <span className="mono">{g.code}</span> × {g.count} (<span title={g.ids.join(', ')}>{g.ids.map(shortId).join(', ')}</span>
               {g.count > g.ids.length ? ', …' : ''}): {g.example}
             </li>
           ))}

@@ -14,7 +14,7 @@ export function StatusFilter({ selected, onChange }: Props) {
   const counts: TaskCounts | null = useFleetStore(selectCounts);
   const toggle = (status: TaskStatus) => onChange(selected.includes(status) ? selected.filter((s) => s !== status) : [...selected, status]);
   return (
-    <div className="status-filter" role="group" aria-label="Filter by status">
+    <div className="status-filter" role="group" aria-label="Filter by status" title="Counts are of all tasks in the ledger, not only those matching the other filters">
       {ALL_STATUSES.map((status) => (
         <button
           key={status}

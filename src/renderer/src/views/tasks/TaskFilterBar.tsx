@@ -3,15 +3,13 @@ import { useServerNames } from './use-server-names';
 import { useTaskTypes } from './use-task-types';
 
 interface Props {
+  /** The filters as chosen and typed (the query gets typed text debounced). */
   filters: TaskFilters;
-  /** The search as typed; the query gets it debounced. */
-  search: string;
-  onSearch(text: string): void;
   onChange(patch: Partial<TaskFilters>): void;
 }
 
 /** Server, type and session filters and the id/key search. */
-export function TaskFilterBar({ filters, search, onSearch, onChange }: Props) {
+export function TaskFilterBar({ filters, onChange }: Props) {
   const servers = useServerNames().list;
   const types = useTaskTypes();
   return (
@@ -21,8 +19,8 @@ export function TaskFilterBar({ filters, search, onSearch, onChange }: Props) {
         type="search"
         placeholder="Search id prefix or key"
         aria-label="Search tasks by id prefix or key"
-        value={search}
-        onChange={(e) => onSearch(e.target.value)}
+        value={filters.search}
+        onChange={(e) => onChange({ search: e.target.value })}
       />
       <label>
         <span className="muted">Server</span>

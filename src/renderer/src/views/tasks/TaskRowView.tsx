@@ -36,7 +36,14 @@ export const TaskRowView = memo(function TaskRowView({ row, top, serverName, sel
   const open = () => navigate({ view: 'task', id: row.id });
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     // Only the row itself: Enter on a button inside it does that button's job.
-    if (e.key === 'Enter' && e.target === e.currentTarget) open();
+    if (e.target !== e.currentTarget) return;
+    if (e.key === 'Enter') open();
+    // Arrows move between rows; the overscan keeps the neighbours rendered, and focus scrolls them into view.
+    const next = e.key === 'ArrowDown' ? e.currentTarget.nextElementSibling : e.key === 'ArrowUp' ? e.currentTarget.previousElementSibling : null;
+    if (next instanceof HTMLElement) {
+      e.preventDefault();
+      next.focus();
+    }
   };
   const active = isActiveStatus(row.status);
   return (

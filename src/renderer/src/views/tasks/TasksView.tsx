@@ -34,10 +34,11 @@ const NOTHING: Selection = { ids: new Set(), all: false };
 export function TasksView() {
   const api = useFleetApi();
   const actions = useTaskActions();
-  const [base, setBase] = useState<Omit<TaskFilters, 'search'>>(NO_FILTERS);
-  const [searchText, setSearchText] = useState('');
-  const search = useDebounced(searchText, 300);
-  const filters = useMemo<TaskFilters>(() => ({ ...base, search }), [base, search]);
+  const [base, setBase] = useState<TaskFilters>(NO_FILTERS);
+  // Typed filters (search, session) reach the query once typing pauses: one fetch, not one per key.
+  const [typed, setTyped] = useState({ search: '', sessionId: '' });
+  const settled = useDebounced(typed, 300);
+  const filters = useMemo<TaskFilters>(() => ({ ...base, ...settled }), [base, settled]);
   const key = filtersKey(filters);
 
   const pages = useTaskPages(filters);
@@ -53,12 +54,10 @@ export function TasksView() {
   const [busy, setBusy] = useState(false);
 
   const changeFilters = useCallback((patch: Partial<TaskFilters>) => {
-    setBase((prev) => ({ ...prev, ...patch }));
+    const { search, sessionId, ...chosen } = patch;
+    if (search !== undefined || sessionId !== undefined) setTyped((prev) => ({ search: search ?? prev.search, sessionId: sessionId ?? prev.sessionId }));
+    if (Object.keys(chosen).length > 0) setBase((prev) => ({ ...prev, ...chosen }));
     // A selection made under other filters would act on tasks no longer in view.
-    setSelection(NOTHING);
-  }, []);
-  const changeSearch = useCallback((text: string) => {
-    setSearchText(text);
     setSelection(NOTHING);
   }, []);
 
@@ -128,7 +127,7 @@ export function TasksView() {
         </a>
       </div>
       <StatusFilter selected={base.statuses} onChange={(statuses) => changeFilters({ statuses })} />
-      <TaskFilterBar filters={filters} search={searchText} onSearch={changeSearch} onChange={changeFilters} />
+      <TaskFilterBar filters={{ ...filters, ...typed }} onChange={changeFilters} />
       {pages.error && (
         <p className="form-error" role="alert">
           {pages.error.message}
