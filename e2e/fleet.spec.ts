@@ -6,6 +6,7 @@ import { modelFreeWorkflow, startSim } from '../sim/src';
 import type { RunningHost } from './support/headless-host';
 import { startHeadlessHost } from './support/headless-host';
 import { watchPageErrors } from './support/page-errors';
+import { fakeNotifications } from './support/fake-notifications';
 import { taskApi, type TaskApi } from './support/task-api';
 
 const shots = resolve(__dirname, 'output');
@@ -129,11 +130,17 @@ test('U6, U7, F1, T2: settings change dispatch limits, add a task policy and ren
   pageErrors.assertNone();
 });
 
-test('F6, U1: a server that goes down turns its card red within 2 s', async ({ page }) => {
+test('F6, U1, U8: a server that goes down turns its card red within 2 s, and one desktop notification says so', async ({ page }) => {
   const pageErrors = watchPageErrors(page);
+  const notifications = await fakeNotifications(page);
   await page.goto(host.url);
   const cardC = card(page, 'gpu-c');
   await expect(cardC).toHaveAttribute('data-health', 'healthy');
+  // U8: permission is asked from the visible toggle, on a click.
+  const toggle = page.getByTestId('notifications-toggle');
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
   const downAt = Date.now();
   gpuC.inject({ kind: 'crash' });
   // waitForSelector watches the DOM itself, so the time measured is the UI's, not a poll interval's.
@@ -146,6 +153,13 @@ test('F6, U1: a server that goes down turns its card red within 2 s', async ({ p
   const bad = await page.evaluate<string>("getComputedStyle(document.documentElement).getPropertyValue('--bad').trim()");
   await expect(cardC).toHaveCSS('border-left-color', hexToRgb(bad));
   await expect(card(page, 'gpu-a')).toHaveAttribute('data-health', 'healthy');
+
+  // One notification for the transition (coalesced, so it comes within a couple of seconds), none for later updates.
+  await expect.poll(() => notifications.titles(), { timeout: 10_000 }).toEqual(['gpu-c is unhealthy']);
+  await page.getByTestId('nav-settings').click();
+  await notifications.click(0);
+  await expect(page.getByTestId('server-list')).toBeVisible();
+  expect(await notifications.titles()).toEqual(['gpu-c is unhealthy']);
   pageErrors.assertNone();
 });
 
