@@ -1,5 +1,5 @@
 import type { FleetApi } from '../../../shared/api';
-import { bridgeUrl } from './bridge-url';
+import { bridgeUrl, takeBridgeToken } from './bridge-url';
 import { staticConnection, type ConnectionSource } from './connection';
 import { createElectronApi } from './electron-api';
 import { openBrowserSocket } from './socket';
@@ -22,6 +22,6 @@ export function createHostApi(win: Window): HostApi {
     // IPC to main cannot drop, so the engine link is open for the life of the window.
     return { host: 'electron', api: createElectronApi(bridge), connection: staticConnection({ status: 'open', since: Date.now() }) };
   }
-  const ws = createWsFleetApi({ url: bridgeUrl(win.location), openSocket: openBrowserSocket });
+  const ws = createWsFleetApi({ url: bridgeUrl(win.location, takeBridgeToken(win)), openSocket: openBrowserSocket });
   return { host: 'headless', api: ws, connection: ws.connection };
 }

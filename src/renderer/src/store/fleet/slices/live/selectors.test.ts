@@ -20,6 +20,12 @@ describe('servers selectors', () => {
     expect(selectFleetTotals(state)).toEqual({ servers: 3, running: 2, pending: 3, socketsOpen: 2 });
   });
 
+  it('F6: an unhealthy server\'s last known queue is not counted as live work', () => {
+    const down = withQueue(server('d', { health: { state: 'unhealthy', reason: 'connection refused', since: 1, consecutiveFailures: 2, lastOkAt: 1, lastLatencyMs: 3 } }), 1, 4);
+    const state = applyHostEvent(initialLiveState, snapshotEvent(1, [withQueue(server('a'), 1, 1), down]));
+    expect(selectFleetTotals(state)).toMatchObject({ servers: 2, running: 1, pending: 1 });
+  });
+
   it('totals are zero for an empty fleet', () => {
     expect(selectFleetTotals(initialLiveState)).toEqual({ servers: 0, running: 0, pending: 0, socketsOpen: 0 });
   });

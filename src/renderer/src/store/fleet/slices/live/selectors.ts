@@ -34,8 +34,11 @@ export function selectFleetTotals(state: LiveState): FleetTotals {
     const server = state.byId[id];
     if (!server) continue;
     totals.servers += 1;
-    totals.running += server.queue?.running ?? 0;
-    totals.pending += server.queue?.pending ?? 0;
+    // An unhealthy server's last known queue is history (a crashed one lost it): not counted as live work.
+    if (server.health.state !== 'unhealthy') {
+      totals.running += server.queue?.running ?? 0;
+      totals.pending += server.queue?.pending ?? 0;
+    }
     if (server.socket.state === 'open') totals.socketsOpen += 1;
   }
   return totals;
