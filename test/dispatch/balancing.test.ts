@@ -47,8 +47,11 @@ describe('dispatch and balancing (B1–B5)', () => {
     const submitted = await Promise.all(Array.from({ length: 6 }, (_, i) => h.submit({ workflow: modelFreeWorkflow({ seed: i }), sessionId: `s-${i}` })));
     const done = await Promise.all(submitted.map((o) => h.waitFor(o.task.id, ['succeeded'])));
     const times = done.map((t) => t.dispatchedAt ?? 0).sort((x, y) => x - y);
-    // 10/s with a burst of 1: consecutive dispatches at least ~100 ms apart (timer slack allowed).
-    for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(90);
+    // 10/s with a burst of 1: tokens are taken ≥ 100 ms apart, so 6 dispatches span ≥ 500 ms.
+    // `dispatchedAt` is stamped after the token is taken, by a ledger write that a loaded machine
+    // may delay for one task and not the next, so single gaps can look shorter; the span cannot
+    // shrink by more than one such delay (the bucket itself is tested exactly in balancer.test.ts).
+    expect((times.at(-1) ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(400);
   });
 
   it('B5: a task that requires a model only one server offers goes there; one that no server offers waits and says why', async () => {
