@@ -70,6 +70,13 @@ describe('host arguments (npm run serve / npm start)', () => {
     expect(() => parseHostArgs(['--help'])).toThrow(/--stuck-after S/);
   });
 
+  it('F2, U6: probe timings come from --probe-every, --stats-every and --probe-timeout, defaulting to the engine\'s', () => {
+    expect(parseHostArgs([]).probe).toEqual({ queueIntervalMs: 5_000, statsIntervalMs: 30_000, timeoutMs: 5_000 });
+    expect(parseHostArgs(['--probe-every', '2', '--stats-every', '60', '--probe-timeout', '1.5']).probe).toEqual({ queueIntervalMs: 2_000, statsIntervalMs: 60_000, timeoutMs: 1_500 });
+    expect(() => parseHostArgs(['--probe-timeout', '0'])).toThrow(/--probe-timeout 0: give the seconds a probe may take/);
+    expect(() => parseHostArgs(['--probe-every', 'often'])).toThrow(/--probe-every often/);
+  });
+
   it('L3: the lock sweep runs four times within a short --stuck-after, never slower than every 30 s', () => {
     expect(lockTimings(60)).toEqual({ unhealthyGraceMs: 60_000, sweepMs: 15_000 });
     expect(lockTimings(2)).toEqual({ unhealthyGraceMs: 2_000, sweepMs: 500 });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ServerInput } from '../fleet/fleet-monitor';
+import { DEFAULT_PROBE_TIMING } from '../fleet/server-monitor';
 
 export interface HostArgs {
   servers: ServerInput[];
@@ -22,6 +23,8 @@ export interface HostArgs {
    * Short values are for demos and tests that need to see a stuck lock within seconds.
    */
   stuckAfterS: number;
+  /** F2 probe timings (U6 shows them); each default is the engine's. */
+  probe: { queueIntervalMs: number; statsIntervalMs: number; timeoutMs: number };
 }
 
 export class HostArgsError extends Error {
@@ -54,6 +57,9 @@ export function parseHostArgs(argv: string[], { strict = true } = {}): HostArgs 
       demo: { type: 'boolean' },
       verbose: { type: 'boolean' },
       'stuck-after': { type: 'string' },
+      'probe-every': { type: 'string' },
+      'stats-every': { type: 'string' },
+      'probe-timeout': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -86,16 +92,21 @@ export function parseHostArgs(argv: string[], { strict = true } = {}): HostArgs 
     apiPort,
     demo: values.demo === true,
     verbose: values.verbose === true,
-    stuckAfterS: parseStuckAfter(str(values['stuck-after'])),
+    stuckAfterS: parseSeconds('--stuck-after', str(values['stuck-after']), DEFAULT_STUCK_AFTER_S, 86_400, "the seconds a lock's server must be unhealthy before the lock is stuck"),
+    probe: {
+      queueIntervalMs: 1000 * parseSeconds('--probe-every', str(values['probe-every']), DEFAULT_PROBE_TIMING.queueIntervalMs / 1000, 3_600, 'the seconds between GET /queue probes of each server'),
+      statsIntervalMs: 1000 * parseSeconds('--stats-every', str(values['stats-every']), DEFAULT_PROBE_TIMING.statsIntervalMs / 1000, 3_600, 'the seconds between GET /system_stats probes of each server'),
+      timeoutMs: 1000 * parseSeconds('--probe-timeout', str(values['probe-timeout']), DEFAULT_PROBE_TIMING.timeoutMs / 1000, 600, 'the seconds a probe may take before it counts as failed'),
+    },
   };
 }
 
-function parseStuckAfter(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_STUCK_AFTER_S;
+function parseSeconds(flag: string, text: string | undefined, fallback: number, max: number, what: string): number {
+  if (text === undefined) return fallback;
   // Plain decimals only, as with ports: Number('') and Number('0x10') would slip through.
   const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(seconds > 0) || seconds > 86_400) {
-    throw new HostArgsError(`--stuck-after ${text}: give the seconds a lock's server must be unhealthy before the lock is stuck, more than 0 and at most 86400 (default ${DEFAULT_STUCK_AFTER_S})`);
+  if (!(seconds > 0) || seconds > max) {
+    throw new HostArgsError(`${flag} ${text}: give ${what}, more than 0 and at most ${max} (default ${fallback})`);
   }
   return seconds;
 }
@@ -147,4 +158,7 @@ export const HELP = `Options:
   --demo           also start three simulated ComfyUI servers with some load
   --stuck-after S  seconds a locked session's server must be unhealthy before its lock is
                    stuck (L3; default ${DEFAULT_STUCK_AFTER_S})
+  --probe-every S  seconds between GET /queue probes of each server (F2; default ${DEFAULT_PROBE_TIMING.queueIntervalMs / 1000})
+  --stats-every S  seconds between GET /system_stats probes (F5; default ${DEFAULT_PROBE_TIMING.statsIntervalMs / 1000})
+  --probe-timeout S  seconds a probe may take before it fails (F2; default ${DEFAULT_PROBE_TIMING.timeoutMs / 1000})
   --verbose        log every server event`;

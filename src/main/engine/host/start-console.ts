@@ -37,6 +37,7 @@ export async function startConsoleEngine(args: HostArgs, defaults: { dataDir: st
       ledger: { store, outputsDir: join(dataDir, 'outputs'), locks: lockTimings(args.stuckAfterS) },
       log: defaults.log,
       verbose: args.verbose,
+      probe: args.probe,
       demo: defaults.demo,
     });
     await engine.ready;

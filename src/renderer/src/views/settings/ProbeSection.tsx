@@ -25,7 +25,10 @@ export function ProbeSection({ settings }: { settings: ConsoleSettings | null })
           </dd>
         </dl>
       )}
-      <p className="muted">Read-only: these are set when the console starts (command-line options of the host), and apply to every server.</p>
+      <p className="muted">
+        Read-only: set when the console starts, for every server (<code>--probe-every S</code>, <code>--stats-every S</code>, <code>--probe-timeout S</code>,{' '}
+        <code>--verbose</code>).
+      </p>
     </section>
   );
 }
