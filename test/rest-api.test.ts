@@ -297,7 +297,7 @@ describe('task API routing and bodies (A1)', () => {
     expect(r.json.error?.code).toBe('bad_request');
     expect(r.json.error?.message).toContain('"colour"');
     expect(r.json.error?.message).toContain('"sever"');
-    expect(r.json.error?.message).toContain('status, server, type, session, key, limit, cursor');
+    expect(r.json.error?.message).toContain('status, server, type, session, parent, key, limit, cursor');
     expect((await send(api, 'GET', '/v1/servers?verbose=1')).json.error?.message).toMatch(/"verbose".*takes none/);
   });
 

@@ -243,6 +243,8 @@ export interface TaskQuery {
   serverId?: ServerId;
   type?: string;
   sessionId?: SessionId;
+  /** T8: the re-runs of this task. */
+  parentId?: TaskId;
   /** Matches an id prefix or a key substring, case-insensitively. */
   search?: string;
   /** Page size, default 100, at most 1000. */

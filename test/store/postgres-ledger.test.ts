@@ -41,8 +41,8 @@ describe('the PostgreSQL database (S2)', () => {
     const t = await target();
     const stores = await Promise.all([1, 2, 3, 4].map(() => openPostgresStore({ ...t, poolSize: 2 })));
     try {
-      const rows = await adminQuery(t.url, `SELECT version FROM "${t.schema}".schema_migrations`);
-      expect(rows.rows).toEqual([{ version: 1 }]);
+      const rows = await adminQuery(t.url, `SELECT version FROM "${t.schema}".schema_migrations ORDER BY version`);
+      expect(rows.rows).toEqual([{ version: 1 }, { version: 2 }]);
       expect((await stores[3]!.submit({ sessionId: 's', workflow: txt2img() })).outcome).toBe('created');
     } finally {
       await Promise.all(stores.map((s) => s.close()));
@@ -70,7 +70,7 @@ describe('the PostgreSQL database (S2)', () => {
     await (await openPostgresStore(t)).close();
     await adminQuery(t.url, `INSERT INTO "${t.schema}".schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)`);
     const err = await rejectsWith(openPostgresStore(t), 'incompatible_database');
-    expect(err.message).toContain('has schema version 99, newer than this ComfyFleet knows (1)');
+    expect(err.message).toContain('has schema version 99, newer than this ComfyFleet knows (2)');
 
     const other = await target();
     await adminQuery(other.url, `CREATE SCHEMA "${other.schema}"; CREATE TABLE "${other.schema}".invoices (id int)`);

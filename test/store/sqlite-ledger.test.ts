@@ -39,7 +39,10 @@ describe('the SQLite file (S1)', () => {
     const raw = new DatabaseSync(join(dir, 'data', 'ledger.sqlite'));
     try {
       expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-      expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'initial' }]);
+      expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
+        { version: 1, name: 'initial' },
+        { version: 2, name: 'task-parent-index' },
+      ]);
     } finally {
       raw.close();
     }
@@ -87,7 +90,7 @@ describe('the SQLite file (S1)', () => {
     raw.exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)`);
     raw.close();
     const err = await rejectsWith(openSqliteStore({ file }), 'incompatible_database');
-    expect(err.message).toContain('has schema version 99, newer than this ComfyFleet knows (1)');
+    expect(err.message).toContain('has schema version 99, newer than this ComfyFleet knows (2)');
   });
 
   it('S1: a writer kept waiting past the busy timeout by another connection gets store_busy, not a hang', async () => {

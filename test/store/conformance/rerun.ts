@@ -28,6 +28,10 @@ export function rerunSuite(backend: Backend): void {
       expect(r.task).toMatchObject({ parentId: parent.id, type: 'default', key: 'shot', sessionId: 's', status: 'queued' });
       expect(await store.getWorkflow(r.task.id)).toEqual(txt2img(7));
       expect((await store.listAudit()).items[0]).toMatchObject({ actor: 'ops', action: 'task.rerun', target: parent.id, details: { taskId: r.task.id, forced: false, edited: false } });
+      // U3: the parent's re-runs are listed by parent.
+      const children = await store.listTasks({ parentId: parent.id });
+      expect(children.items.map((t) => t.id)).toEqual([r.task.id]);
+      expect((await store.listTasks({ parentId: r.task.id })).total).toBe(0);
     });
 
     it('B5 T8: requirements and a pin are kept with the task and copied to its re-runs; "none" is stored as null', async () => {

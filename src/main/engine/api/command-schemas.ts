@@ -75,6 +75,7 @@ export const commandSchemas = {
       serverId: serverId.optional(),
       type: z.string().max(64).optional(),
       sessionId: sessionId.optional(),
+      parentId: taskId.optional(),
       search: z.string().max(500).optional(),
       limit: z.number().int().min(1).max(1000).optional(),
       cursor: z.string().max(1000).nullable().optional(),

@@ -30,7 +30,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: '/v1/tasks',
-    query: ['status', 'server', 'type', 'session', 'key', 'limit', 'cursor'],
+    query: ['status', 'server', 'type', 'session', 'parent', 'key', 'limit', 'cursor'],
     async handle({ query, call }) {
       const what = 'GET /v1/tasks';
       const args: TaskQuery = {};
@@ -42,6 +42,8 @@ export const ROUTES: readonly Route[] = [
       if (type !== undefined) args.type = type;
       const session = one(query, 'session', what);
       if (session !== undefined) args.sessionId = session;
+      const parent = one(query, 'parent', what);
+      if (parent !== undefined) args.parentId = parent;
       const key = one(query, 'key', what);
       if (key !== undefined) args.search = key;
       const limit = integer(query, 'limit', what);

@@ -2,6 +2,7 @@ import { LedgerError } from '../../tasks/ledger-error';
 import type { Dialect, Script } from '../sql/script';
 import { all, run } from '../sql/script';
 import * as m001 from './001-initial';
+import * as m002 from './002-task-parent-index';
 
 interface Migration {
   version: number;
@@ -10,7 +11,10 @@ interface Migration {
 }
 
 /** Numbered, applied in order, never edited once released: a change of schema is a new file. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, ...m001 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, ...m001 },
+  { version: 2, ...m002 },
+];
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 export interface MigrateOptions {

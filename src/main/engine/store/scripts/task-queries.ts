@@ -11,7 +11,7 @@ interface Filter {
 }
 
 /** WHERE clauses of the task table's filters (U2). Every clause is indexable but the search. */
-export function taskFilter(q: Pick<TaskQuery, 'status' | 'serverId' | 'type' | 'sessionId' | 'search'>): Filter {
+export function taskFilter(q: Pick<TaskQuery, 'status' | 'serverId' | 'type' | 'sessionId' | 'parentId' | 'search'>): Filter {
   const where: string[] = [];
   const params: SqlParam[] = [];
   if (q.status && q.status.length > 0) {
@@ -29,6 +29,10 @@ export function taskFilter(q: Pick<TaskQuery, 'status' | 'serverId' | 'type' | '
   if (q.sessionId !== undefined) {
     where.push('session_id = ?');
     params.push(q.sessionId);
+  }
+  if (q.parentId !== undefined) {
+    where.push('parent_id = ?');
+    params.push(q.parentId);
   }
   const search = q.search?.trim().toLowerCase();
   if (search) {

@@ -1,5 +1,6 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { TaskView } from '../../../../shared/tasks';
+import { useFleetApi } from '../../components/api-context';
 import { Ago } from '../../components/RelativeTime';
 import { taskHref } from '../../routing/route';
 import { useFleetStore } from '../../store/fleet/store';
@@ -7,15 +8,35 @@ import { selectLiveTasks } from '../../store/fleet/slices/live/selectors';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { shortId } from './task-status';
 
-/** Re-runs of this task seen live since the console connected (cheap: no ledger query). */
-function useLiveChildren(id: string): TaskView[] {
+/**
+ * T8: re-runs of this task: the ledger's (by parent), plus any seen live since, which also makes
+ * the list ask the ledger again when a new one appears.
+ */
+function useChildren(id: string): TaskView[] {
+  const api = useFleetApi();
   const live = useFleetStore(selectLiveTasks);
-  return useMemo(() => live.filter((t) => t.parentId === id), [live, id]);
+  const liveChildren = useMemo(() => live.filter((t) => t.parentId === id), [live, id]);
+  const [stored, setStored] = useState<TaskView[]>([]);
+  useEffect(() => {
+    let stale = false;
+    void api.call('tasks.list', { parentId: id, limit: 50 }).then((r) => {
+      if (!stale && r.ok) setStored(r.value.items);
+    });
+    return () => {
+      stale = true;
+    };
+  }, [api, id, liveChildren.length]);
+  return useMemo(() => {
+    const byId = new Map<string, TaskView>();
+    for (const t of stored) byId.set(t.id, t);
+    for (const t of liveChildren) if ((byId.get(t.id)?.version ?? -1) <= t.version) byId.set(t.id, t);
+    return [...byId.values()].sort((a, b) => b.createdAt - a.createdAt);
+  }, [stored, liveChildren]);
 }
 
 /** U3 header facts: who, where, when, and the T8 links to parent and children. */
 export function TaskFacts({ task, serverName }: { task: TaskView & { waiting?: string | null }; serverName: string | null }) {
-  const children = useLiveChildren(task.id);
+  const children = useChildren(task.id);
   return (
     <dl className="detail-facts">
       <div>
