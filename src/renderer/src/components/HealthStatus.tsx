@@ -1,8 +1,24 @@
+import { memo } from 'react';
 import type { HealthView, SystemStatsView } from '../../../shared/fleet';
 import { Ago } from './RelativeTime';
 
 /** F2/F5 on the card: the health verdict with its reason, and what the server runs on. */
-export function HealthStatus({ health, stats }: { health: HealthView; stats: SystemStatsView | null }) {
+interface Props {
+  health: HealthView;
+  stats: SystemStatsView | null;
+}
+
+/**
+ * Every server delta brings new objects (2 a second per server under load, mostly queue
+ * changes), so the card re-renders often; this part only when what it shows changed.
+ */
+function sameShown(a: Props, b: Props): boolean {
+  const h = a.health.state === b.health.state && a.health.reason === b.health.reason && a.health.since === b.health.since;
+  if (!h || !a.stats || !b.stats) return h && a.stats === b.stats;
+  return a.stats.deviceName === b.stats.deviceName && a.stats.vramTotal === b.stats.vramTotal && a.stats.vramFree === b.stats.vramFree && a.stats.comfyuiVersion === b.stats.comfyuiVersion;
+}
+
+export const HealthStatus = memo(function HealthStatus({ health, stats }: Props) {
   return (
     <div className="health">
       <div className="health-line">
@@ -36,7 +52,7 @@ export function HealthStatus({ health, stats }: { health: HealthView; stats: Sys
       )}
     </div>
   );
-}
+}, sameShown);
 
 function gib(bytes: number): string {
   return (bytes / 2 ** 30).toFixed(1);

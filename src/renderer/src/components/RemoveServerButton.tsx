@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { ServerId } from '../../../shared/fleet';
 import { useFleetApi } from './api-context';
 
 /** The card disappears when the engine's removal delta arrives; this only reports failures. */
-export function RemoveServerButton({ id, name }: { id: ServerId; name: string }) {
+export const RemoveServerButton = memo(function RemoveServerButton({ id, name }: { id: ServerId; name: string }) {
   const api = useFleetApi();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -28,4 +28,4 @@ export function RemoveServerButton({ id, name }: { id: ServerId; name: string })
       )}
     </>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { ApiError } from '../../../shared/api';
 import type { ServerView } from '../../../shared/fleet';
 import { useFleetApi } from './api-context';
@@ -7,9 +7,15 @@ type Change = { drained: boolean } | { enabled: boolean };
 
 /**
  * F1: drain/undrain and enable/disable. The card shows the new state when the engine's upsert
- * arrives; here only the engine's error, as it wrote it.
+ * arrives; here only the engine's error, as it wrote it. Compares the four fields it shows, so
+ * a card's queue changes (a new server object each time) do not re-render it.
  */
-export function ServerActions({ server }: { server: Pick<ServerView, 'id' | 'name' | 'drained' | 'enabled'> }) {
+type Shown = Pick<ServerView, 'id' | 'name' | 'drained' | 'enabled'>;
+
+const sameShown = (a: { server: Shown }, b: { server: Shown }): boolean =>
+  a.server.id === b.server.id && a.server.name === b.server.name && a.server.drained === b.server.drained && a.server.enabled === b.server.enabled;
+
+export const ServerActions = memo(function ServerActions({ server }: { server: Shown }) {
   const api = useFleetApi();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -53,4 +59,4 @@ export function ServerActions({ server }: { server: Pick<ServerView, 'id' | 'nam
       )}
     </div>
   );
-}
+}, sameShown);

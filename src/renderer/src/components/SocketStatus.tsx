@@ -1,9 +1,10 @@
-import type { SocketView } from '../../../shared/fleet';
+import { memo } from 'react';
+import type { SocketClose, SocketView } from '../../../shared/fleet';
 import { formatClock } from '../time/format';
 import { Ago, Until } from './RelativeTime';
 
 /** The console's one socket to the server (F3) and the last way it closed (U1). */
-export function SocketStatus({ socket }: { socket: SocketView }) {
+export const SocketStatus = memo(function SocketStatus({ socket }: { socket: SocketView }) {
   const { state, lastClose } = socket;
   return (
     <div className="socket">
@@ -33,8 +34,20 @@ export function SocketStatus({ socket }: { socket: SocketView }) {
       )}
     </div>
   );
-}
+}, sameShown);
 
 function failures(count: number): string {
   return count === 1 ? '1 failure' : `${count} failures`;
+}
+
+/** Server deltas bring new objects on every queue change: re-render only when what shows changed. */
+function sameShown(a: { socket: SocketView }, b: { socket: SocketView }): boolean {
+  const x = a.socket;
+  const y = b.socket;
+  return x.state === y.state && x.connectedAt === y.connectedAt && x.reconnectAttempt === y.reconnectAttempt && x.nextAttemptAt === y.nextAttemptAt && sameClose(x.lastClose, y.lastClose);
+}
+
+function sameClose(a: SocketClose | null, b: SocketClose | null): boolean {
+  if (!a || !b) return a === b;
+  return a.code === b.code && a.kind === b.kind && a.reason === b.reason && a.at === b.at;
 }

@@ -1,68 +1,53 @@
-import { memo, useEffect, useMemo, useState } from 'react';
-import { Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useRef, useState } from 'react';
+import { Line, LineChart, Tooltip, XAxis, YAxis, type AxisDomainItem } from 'recharts';
 import type { ServerId } from '../../../../shared/fleet';
-import { useFleetApi } from '../../components/api-context';
-import { fleetStore } from '../../store/fleet/store';
 import { formatClock } from '../../time/format';
-import { appendPoint, downsample, mergeSeries, pointOfQueue, type ChartPoint, type ChartWindow } from './depth-series';
+import type { ChartPoint, ChartWindow } from './depth-series';
+import { useLiveSeries } from './use-live-series';
+import { useWidth } from './use-width';
+
+const HEIGHT = 72;
+// Props recharts compares by identity live outside the component: new objects or functions on
+// each render would make it recompute its axes and scales on every redraw.
+const MARGIN = { top: 4, right: 4, bottom: 0, left: 0 };
+const X_DOMAIN: [AxisDomainItem, AxisDomainItem] = ['dataMin', 'dataMax'];
+const Y_DOMAIN: [AxisDomainItem, AxisDomainItem] = [0, (max: number) => Math.max(2, max)];
+const Y_TICK = { fontSize: 10, fill: 'var(--muted)' };
+const TOOLTIP_STYLE = { background: 'var(--panel-2)', border: '1px solid var(--line)', fontSize: 12 };
+const tooltipLabel = (t: unknown) => formatClock(Number(t));
 
 /**
- * F4/U1: one server's queue depth over the window. The engine's series first, then a point per
- * queue update of this server. It listens to the store itself rather than taking props, so a
- * card's other changes (health, stats) do not redraw the chart, and vice versa.
+ * F4/U1: one server's queue depth over the window, live. It reads the store itself rather than
+ * taking props, so a card's other changes (health, stats) do not redraw the chart; it redraws on
+ * its own timer (see useLiveSeries), at a fixed size, without animation, and mounts its tooltip
+ * only while the pointer is over it.
  */
 export const DepthChart = memo(function DepthChart({ id, window }: { id: ServerId; window: ChartWindow }) {
-  const api = useFleetApi();
-  const [points, setPoints] = useState<readonly ChartPoint[]>([]);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live: readonly ChartPoint[] = [];
-    let loaded = false;
-    const first = fleetStore.getState().byId[id]?.queue;
-    if (first) live = appendPoint(live, pointOfQueue(first), window);
-    setPoints(live);
-    const unsubscribe = fleetStore.subscribe((state, prev) => {
-      const queue = state.byId[id]?.queue;
-      if (!queue || queue === prev.byId[id]?.queue) return;
-      if (loaded) setPoints((current) => appendPoint(current, pointOfQueue(queue), window));
-      else live = appendPoint(live, pointOfQueue(queue), window);
-    });
-    let cancelled = false;
-    void api.call('servers.series', { id, window }).then((result) => {
-      if (cancelled) return;
-      loaded = true;
-      if (result.ok) {
-        setError(null);
-        setPoints(mergeSeries(result.value.points, live, window));
-      } else {
-        setError(result.error.message);
-        setPoints(live);
-      }
-    });
-    return () => {
-      cancelled = true;
-      unsubscribe();
-    };
-  }, [api, id, window]);
-
-  const drawn = useMemo(() => downsample(points), [points]);
+  const box = useRef<HTMLDivElement>(null);
+  const { series, error } = useLiveSeries(id, window, box);
+  const width = useWidth(box);
+  const [hovered, setHovered] = useState(false);
   return (
-    <div className="depth-chart" data-testid="depth-chart" data-points={points.length} aria-label={`Queue depth, last ${window}`} role="img">
+    <div
+      ref={box}
+      className="depth-chart"
+      data-testid="depth-chart"
+      data-points={series.kept}
+      aria-label={`Queue depth, last ${window}`}
+      role="img"
+      onMouseEnter={() => setHovered(true)}
+      onMouseLeave={() => setHovered(false)}
+    >
       {error && <p className="card-error">{error}</p>}
-      <ResponsiveContainer width="100%" height={72}>
-        <LineChart data={drawn as ChartPoint[]} margin={{ top: 4, right: 4, bottom: 0, left: 0 }}>
-          <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} hide />
-          <YAxis allowDecimals={false} width={28} tick={{ fontSize: 10, fill: 'var(--muted)' }} stroke="var(--line)" domain={[0, (max: number) => Math.max(2, max)]} />
-          <Tooltip
-            isAnimationActive={false}
-            labelFormatter={(t) => formatClock(Number(t))}
-            contentStyle={{ background: 'var(--panel-2)', border: '1px solid var(--line)', fontSize: 12 }}
-          />
+      {width > 0 && (
+        <LineChart width={width} height={HEIGHT} data={series.drawn as ChartPoint[]} margin={MARGIN}>
+          <XAxis dataKey="t" type="number" domain={X_DOMAIN} hide />
+          <YAxis allowDecimals={false} width={28} tick={Y_TICK} stroke="var(--line)" domain={Y_DOMAIN} />
+          {hovered && <Tooltip isAnimationActive={false} labelFormatter={tooltipLabel} contentStyle={TOOLTIP_STYLE} />}
           <Line dataKey="total" name="depth" type="stepAfter" stroke="var(--accent)" dot={false} strokeWidth={1.5} isAnimationActive={false} />
           <Line dataKey="running" name="running" type="stepAfter" stroke="var(--ok)" dot={false} strokeWidth={1} isAnimationActive={false} />
         </LineChart>
-      </ResponsiveContainer>
+      )}
     </div>
   );
 });

@@ -17,8 +17,8 @@ export const windowMs = (w: ChartWindow): number => WINDOW_MS[w];
 
 /** Enough for 60 min at the engine's 1 s buckets; live points come at most a few a second. */
 export const MAX_KEPT_POINTS = 3_600;
-/** What one small chart draws; more points than pixels only costs time (50 cards, 2 updates/s). */
-export const MAX_DRAWN_POINTS = 240;
+/** What one small chart draws (about one point per 2 px of a card): more only costs time with 50 cards; peaks are kept. */
+export const MAX_DRAWN_POINTS = 120;
 
 export function pointOfQueue(queue: QueueDepth): ChartPoint {
   return { t: queue.at, total: queue.total, running: queue.running, pending: queue.pending };

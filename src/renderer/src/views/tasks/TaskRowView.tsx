@@ -1,16 +1,17 @@
 import { memo, type KeyboardEvent } from 'react';
 import type { TaskId } from '../../../../shared/tasks';
-import { Ago } from '../../components/RelativeTime';
 import { navigate } from '../../routing/use-route';
 import { taskHref } from '../../routing/route';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { formatAgo, formatClock } from '../../time/format';
 import { isActiveStatus, shortId, statusTone } from './task-status';
 import type { TaskRow } from './task-rows';
 
 interface Props {
   row: TaskRow;
-  top: number;
+  /** The table's clock: one ticker for all ages, not a subscription per cell. */
+  now: number;
   serverName: string | null;
   selected: boolean;
   /** While "all matching" is selected, single rows cannot be unticked. */
@@ -28,11 +29,21 @@ function StateDetail({ row }: { row: TaskRow }) {
   return null;
 }
 
+/** An age as text; the row re-renders with the table's clock, so no component of its own is needed. */
+function AgoText({ at, now }: { at: number; now: number }) {
+  return (
+    <time dateTime={new Date(at).toISOString()} title={formatClock(at)}>
+      {formatAgo(at, now)}
+    </time>
+  );
+}
+
 /**
- * One table row, absolutely placed by the virtual list. Memoised: the reducer keeps the identity
- * of tasks a batch did not touch, so a live update re-renders only the rows that changed.
+ * One table row, in the virtual list's block. Memoised, and every prop is a primitive or stable:
+ * the reducer keeps the identity of tasks a batch did not touch, so a live update or a scroll
+ * re-renders only the rows that changed (and all of them once a second, for their ages).
  */
-export const TaskRowView = memo(function TaskRowView({ row, top, serverName, selected, selectionLocked, onToggle, onCancel, onRerun }: Props) {
+export const TaskRowView = memo(function TaskRowView({ row, now, serverName, selected, selectionLocked, onToggle, onCancel, onRerun }: Props) {
   const open = () => navigate({ view: 'task', id: row.id });
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     // Only the row itself: Enter on a button inside it does that button's job.
@@ -51,7 +62,6 @@ export const TaskRowView = memo(function TaskRowView({ row, top, serverName, sel
       className={`task-row${selected ? ' selected' : ''}`}
       role="row"
       tabIndex={0}
-      style={{ transform: `translateY(${top}px)` }}
       onKeyDown={onKeyDown}
       onDoubleClick={open}
       data-testid="task-row"
@@ -77,10 +87,10 @@ export const TaskRowView = memo(function TaskRowView({ row, top, serverName, sel
       </span>
       <span role="cell" className="num">{row.attempt}</span>
       <span role="cell" className="muted">
-        <Ago at={row.createdAt} />
+        <AgoText at={row.createdAt} now={now} />
       </span>
       <span role="cell" className="muted">
-        <Ago at={row.updatedAt} />
+        <AgoText at={row.updatedAt} now={now} />
       </span>
       <span role="cell" className="row-actions">
         {active ? (
