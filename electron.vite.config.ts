@@ -1,6 +1,32 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+
+const PREAMBLE_ID = '/@comfyfleet/react-preamble.js';
+
+/**
+ * `npm run dev` under the console's CSP (script-src 'self', no inline scripts): React Fast
+ * Refresh's preamble is injected as an inline module script, which that CSP blocks. Serve the
+ * same code as a module of its own instead. Dev server only; builds have no preamble.
+ */
+function externalReactPreamble(): Plugin {
+  let preamble = '';
+  return {
+    name: 'comfyfleet:external-react-preamble',
+    apply: 'serve',
+    resolveId: (id) => (id === PREAMBLE_ID ? id : undefined),
+    load: (id) => (id === PREAMBLE_ID ? preamble : undefined),
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) =>
+        html.replace(/<script type="module">([^<]*injectIntoGlobalHook[^<]*)<\/script>/, (_tag, code: string) => {
+          preamble = code;
+          return `<script type="module" src="${PREAMBLE_ID}"></script>`;
+        }),
+    },
+  };
+}
 
 export default defineConfig({
   main: {
@@ -12,7 +38,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     resolve: { alias: { '@renderer': resolve(__dirname, 'src/renderer/src') } },
-    plugins: [react()],
+    plugins: [react(), externalReactPreamble()],
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
   },
 });
