@@ -3,9 +3,9 @@
  * restart, and a way for callers to wait out a restart. Calls go through {@link EngineLives.call},
  * which says which life answered so a caller can tell a lost answer from a refusal.
  */
-import type { ChaosChildConfig } from './engine-child';
-import type { EngineProcess, StartEngineOptions } from './engine-process';
-import { EngineGone, startEngine } from './engine-process';
+import type { ChildConfig } from '../test/support/engine-child';
+import type { EngineProcess, StartEngineOptions } from '../test/support/engine-process';
+import { EngineGone, startEngineProcess } from '../test/support/engine-process';
 
 export class EngineLives {
   private proc: EngineProcess | null = null;
@@ -16,12 +16,12 @@ export class EngineLives {
   private closed = false;
 
   constructor(
-    private readonly config: ChaosChildConfig,
+    private readonly config: ChildConfig,
     private readonly options: StartEngineOptions,
   ) {}
 
   async start(): Promise<EngineProcess> {
-    const proc = await startEngine(this.config, this.options);
+    const proc = await startEngineProcess(this.config, this.options);
     if (this.closed) {
       await proc.kill();
       throw new EngineGone('the run is closing');

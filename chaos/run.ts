@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import type { TaskDetail } from '../src/shared/api';
 import type { FleetSnapshot } from '../src/shared/fleet';
 import type { LockView, TaskCounts, TaskPage } from '../src/shared/tasks';
-import type { ChaosChildConfig } from './engine-child';
+import type { ChildConfig } from '../test/support/engine-child';
+import { killAllEngineProcesses } from '../test/support/engine-process';
 import { EngineLives } from './engine-life';
-import { killAllEngines } from './engine-process';
 import type { ChaosFleet } from './fleet';
 import { startChaosFleet } from './fleet';
 import { Injector } from './injector';
@@ -49,8 +49,13 @@ const MAX_QUEUED = 40;
  * tracker (so detection and loss handling are the real ones), the lock sweep and the stuck
  * grace shortened so that a crash of ~10 s makes `failover: wait` locks stuck (L3).
  */
-const ENGINE: ChaosChildConfig['engine'] = {};
-const LEDGER: ChaosChildConfig['ledger'] = { locks: { sweepMs: 1_000, unhealthyGraceMs: 3_000, stallMs: 30_000 } };
+const ENGINE: ChildConfig['engine'] = {};
+const LEDGER: ChildConfig['ledger'] = { locks: { sweepMs: 1_000, unhealthyGraceMs: 3_000, stallMs: 30_000 } };
+/**
+ * Longer than the harness's test defaults: a start on a loaded machine (restarts mid-chaos, tsx
+ * compiling) and a call behind a busy engine take longer than in a test.
+ */
+const ENGINE_DEADLINES = { readyTimeoutMs: 60_000, callTimeoutMs: 30_000 } as const;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { short: false, minutes: null, seed: NaN, keep: false };
@@ -117,11 +122,19 @@ async function main(): Promise<number> {
 }
 
 async function runChaos(args: Args, plan: Plan, chaosMs: number, drainCapMs: number, fleet: ChaosFleet, dir: string, setEngine: (e: EngineLives) => void): Promise<number> {
-  const config: ChaosChildConfig = { dir, servers: fleet.sims.map((s) => ({ url: s.url, name: s.name })), engine: ENGINE, ledger: LEDGER, replyDelayMs: REPLY_DELAY_MS };
+  const config: ChildConfig = {
+    dir,
+    servers: fleet.sims.map((s) => ({ url: s.url, name: s.name })),
+    timings: 'product',
+    engine: ENGINE,
+    ledger: LEDGER,
+    replyDelayMs: REPLY_DELAY_MS,
+    actor: 'chaos-operator',
+  };
   // The injector hears the engine's health events from its first life on: a crash is timed from
   // a known healthy state.
   let injector: Injector | null = null;
-  const engine = new EngineLives(config, { onHealth: (e, at) => injector?.onHealth(e, at) });
+  const engine = new EngineLives(config, { onHealth: (e, at) => injector?.onHealth(e, at), ...ENGINE_DEADLINES });
   const orders = new OrderService(engine);
   injector = new Injector(fleet, engine, (line) => say(`  ${line}`), () => orders.inFlight);
   setEngine(engine);
@@ -291,7 +304,7 @@ let cleaned: Promise<void> | null = null;
 function cleanup(engine: EngineLives | null, fleet: ChaosFleet | null, dir: string, keep: boolean): Promise<void> {
   cleaned ??= (async () => {
     await engine?.close().catch(() => undefined);
-    await killAllEngines();
+    await killAllEngineProcesses();
     await fleet?.close().catch(() => undefined);
     if (keep) process.stderr.write(`chaos: data folder kept at ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });

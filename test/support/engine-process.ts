@@ -1,23 +1,26 @@
 /**
  * The parent side of `engine-child.ts`: starts an engine in a child process over a data folder,
- * calls its commands, and kills it (SIGKILL) like a power cut. Every process started here is
- * tracked and {@link killAllEngineProcesses} ends the survivors, for test cleanup.
+ * calls its commands, hears its health events, and kills it (SIGKILL) like a power cut or stops
+ * it cleanly. Every process started here is tracked and {@link killAllEngineProcesses} ends the
+ * survivors whatever happened, for test and chaos-run cleanup.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ChildConfig, ChildReady, ChildReply } from './engine-child';
+import type { ChildArgs, ChildConfig, ChildLine, ChildReady, ChildReply, ChildRequest, HealthEvent } from './engine-child';
 
 const CHILD = join(__dirname, 'engine-child.ts');
 const REPO = join(__dirname, '..', '..');
+/** A long run's child can write a lot to stderr; the start is what explains a failure. */
+const STDERR_KEPT_CHARS = 64_000;
 
 /** The call could not be answered: the engine process ended (was killed) before it replied. */
 export class EngineGone extends Error {
   override readonly name = 'EngineGone';
 }
 
-/** The engine answered with an error result. */
+/** The engine answered with an error result; `code` is the API's stable code (`queue_full`…). */
 export class EngineCallError extends Error {
   override readonly name = 'EngineCallError';
   constructor(
@@ -32,16 +35,20 @@ export class EngineCallError extends Error {
 export interface EngineProcess {
   readonly pid: number;
   readonly clientId: string;
+  readonly alive: boolean;
   /** Runs a command; rejects with {@link EngineGone} if the process ends first, {@link EngineCallError} on an error result. */
   call<T>(name: string, args: unknown): Promise<T>;
   /** SIGKILL, then waits until the process is gone. Idempotent. */
   kill(): Promise<void>;
-  readonly alive: boolean;
-  /** What the process wrote to stderr (a start-up failure, an uncaught error). */
+  /** Closes stdin (the engine stops cleanly), SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  /** What the process wrote to stderr (a start-up failure, an uncaught error), capped. */
   stderr(): string;
 }
 
-export interface StartOptions {
+export interface StartEngineOptions {
+  /** Health changes, timestamped on the parent's clock when the line arrives. Asks the child for them. */
+  onHealth?: (e: HealthEvent['health'], receivedAt: number) => void;
   /** Start-up deadline (tsx compiles the engine on the first start). Default 30 s. */
   readyTimeoutMs?: number;
   /** Deadline of one call. Default 20 s. */
@@ -50,12 +57,16 @@ export interface StartOptions {
 
 const started = new Set<ChildProcessWithoutNullStreams>();
 
-export function startEngineProcess(config: ChildConfig, options: StartOptions = {}): Promise<EngineProcess> {
+export function startEngineProcess(config: ChildConfig, options: StartEngineOptions = {}): Promise<EngineProcess> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const callTimeoutMs = options.callTimeoutMs ?? 20_000;
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], { cwd: REPO, stdio: 'pipe' });
+  const childArgs: ChildArgs = { ...config, healthEvents: options.onHealth !== undefined };
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(childArgs)], { cwd: REPO, stdio: 'pipe' });
   started.add(child);
   let err = '';
+  const keepErr = (text: string) => {
+    if (err.length < STDERR_KEPT_CHARS) err += text;
+  };
   let nextId = 0;
   let alive = true;
   const waiting = new Map<number, { resolve: (r: ChildReply['result']) => void; reject: (e: Error) => void }>();
@@ -69,7 +80,7 @@ export function startEngineProcess(config: ChildConfig, options: StartOptions = 
       resolve();
     });
   });
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stderr.on('data', (d: Buffer) => keepErr(d.toString()));
   // Writes to a killed child fail with EPIPE; the pending call is rejected by the exit handler.
   child.stdin.on('error', () => undefined);
 
@@ -84,21 +95,25 @@ export function startEngineProcess(config: ChildConfig, options: StartOptions = 
     });
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
-      let msg: ChildReady | ChildReply;
+      // Taken before parsing: health timings are measured on the parent's clock.
+      const receivedAt = Date.now();
+      let msg: ChildLine;
       try {
-        msg = JSON.parse(line) as ChildReady | ChildReply;
+        msg = JSON.parse(line) as ChildLine;
       } catch {
-        err += `[unparsed stdout] ${line}\n`;
+        keepErr(`[unparsed stdout] ${line}\n`);
         return;
       }
       if ('ready' in msg) {
         clearTimeout(timer);
         resolve(handle(msg));
-        return;
+      } else if ('health' in msg) {
+        options.onHealth?.(msg.health, receivedAt);
+      } else {
+        const w = waiting.get(msg.id);
+        waiting.delete(msg.id);
+        w?.resolve(msg.result);
       }
-      const w = waiting.get(msg.id);
-      waiting.delete(msg.id);
-      w?.resolve(msg.result);
     });
   });
 
@@ -128,7 +143,8 @@ export function startEngineProcess(config: ChildConfig, options: StartOptions = 
               rej(e);
             },
           });
-          child.stdin.write(`${JSON.stringify({ id, name, args })}\n`);
+          const request: ChildRequest = { id, name, args };
+          child.stdin.write(`${JSON.stringify(request)}\n`);
         });
         if (!result.ok) throw new EngineCallError(name, result.error.code, result.error.message);
         return result.value as T;
@@ -137,15 +153,20 @@ export function startEngineProcess(config: ChildConfig, options: StartOptions = 
         if (alive) child.kill('SIGKILL');
         await exited;
       },
+      async stop(graceMs = 5_000) {
+        if (alive) child.stdin.end();
+        const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(killer);
+      },
     };
   }
 }
 
-/** Test cleanup: SIGKILL every engine process still running and wait for them to end. */
+/** Cleanup: SIGKILL every engine process still running and wait for them to end. */
 export async function killAllEngineProcesses(): Promise<void> {
-  const all = [...started];
   await Promise.all(
-    all.map(
+    [...started].map(
       (child) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
