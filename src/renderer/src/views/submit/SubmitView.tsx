@@ -1,7 +1,7 @@
 import { useDeferredValue, useMemo, useState, type FormEvent } from 'react';
 import type { SubmitArgs } from '../../../../shared/api';
 import { useFleetApi } from '../../components/api-context';
-import { useServerNames } from '../tasks/use-server-names';
+import { ServerSelect } from '../tasks/ServerSelect';
 import { useTaskTypes } from '../tasks/use-task-types';
 import { clampCopies, expandCopies, MAX_COPIES } from './copies';
 import { parseJson } from './json-position';
@@ -17,7 +17,6 @@ const NO_ISSUES: PlacedIssues = { byNode: new Map(), general: [] };
 export function SubmitView() {
   const api = useFleetApi();
   const types = useTaskTypes();
-  const servers = useServerNames().list;
   const [text, setText] = useState('');
   const [key, setKey] = useState('');
   const [type, setType] = useState('default');
@@ -109,14 +108,7 @@ export function SubmitView() {
           </label>
           <label>
             Server <span className="muted">(optional pin)</span>
-            <select className="input" value={pin} onChange={(e) => setPin(e.target.value)}>
-              <option value="">any (the balancer picks)</option>
-              {servers.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
+            <ServerSelect value={pin} onChange={setPin} anyLabel="any (the balancer picks)" />
           </label>
           <label>
             Copies

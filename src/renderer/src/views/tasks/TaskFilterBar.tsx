@@ -1,5 +1,5 @@
 import type { TaskFilters } from './task-filters';
-import { useServerNames } from './use-server-names';
+import { ServerSelect } from './ServerSelect';
 import { useTaskTypes } from './use-task-types';
 
 interface Props {
@@ -10,7 +10,6 @@ interface Props {
 
 /** Server, type and session filters and the id/key search. */
 export function TaskFilterBar({ filters, onChange }: Props) {
-  const servers = useServerNames().list;
   const types = useTaskTypes();
   return (
     <div className="task-filters">
@@ -24,14 +23,7 @@ export function TaskFilterBar({ filters, onChange }: Props) {
       />
       <label>
         <span className="muted">Server</span>
-        <select className="input" value={filters.serverId} onChange={(e) => onChange({ serverId: e.target.value })}>
-          <option value="">any</option>
-          {servers.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
+        <ServerSelect value={filters.serverId} onChange={(serverId) => onChange({ serverId })} anyLabel="any" />
       </label>
       <label>
         <span className="muted">Type</span>
