@@ -116,7 +116,8 @@ export interface Commands {
   'tasks.submit': { args: SubmitArgs; result: SubmitOutcome };
   'tasks.get': { args: { id: TaskId }; result: TaskDetail };
   'tasks.list': { args: TaskQuery; result: TaskPage };
-  'tasks.counts': { args: Record<string, never>; result: TaskCounts };
+  /** Tasks per status, of all tasks or of those on one server, of one type or session (U2's chips). */
+  'tasks.counts': { args: Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'>; result: TaskCounts };
   'tasks.workflow': { args: { id: TaskId }; result: ComfyWorkflow };
   /** T7. */
   'tasks.cancel': { args: { id: TaskId; reason?: string }; result: CancelResult };

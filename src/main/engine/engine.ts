@@ -227,7 +227,7 @@ export class Engine implements Disposable {
       'tasks.submit': (args, ctx) => t().submit(args, ctx.actor),
       'tasks.get': ({ id }) => t().get(id),
       'tasks.list': (query) => store().listTasks(query),
-      'tasks.counts': () => store().countByStatus(),
+      'tasks.counts': (filter) => store().countByStatus(filter),
       'tasks.workflow': async ({ id }) => {
         const workflow = await store().getWorkflow(id);
         if (!workflow) throw new EngineError('not_found', `task ${id} does not exist (it may have been purged by retention)`);

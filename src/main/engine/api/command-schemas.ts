@@ -81,7 +81,7 @@ export const commandSchemas = {
       cursor: z.string().max(1000).nullable().optional(),
     })
     .strict(),
-  'tasks.counts': emptyArgs,
+  'tasks.counts': z.object({ serverId: serverId.optional(), type: z.string().max(64).optional(), sessionId: sessionId.optional() }).strict(),
   'tasks.workflow': z.object({ id: taskId }).strict(),
   'tasks.cancel': z.object({ id: taskId, reason: reason.optional() }).strict(),
   'tasks.rerun': z.object({ id: taskId, workflow: z.unknown().optional(), force: z.boolean().optional(), reason: reason.optional() }).strict(),

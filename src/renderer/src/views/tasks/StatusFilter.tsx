@@ -1,20 +1,21 @@
-import type { TaskCounts, TaskStatus } from '../../../../shared/tasks';
-import { useFleetStore } from '../../store/fleet/store';
-import { selectCounts } from '../../store/fleet/slices/live/selectors';
+import type { TaskStatus } from '../../../../shared/tasks';
 import { ALL_STATUSES } from './task-filters';
 import { statusTone } from './task-status';
+import { useScopedCounts, type CountScope } from './use-scoped-counts';
 
 interface Props {
   selected: TaskStatus[];
+  /** The other filters the counts follow (the search does not narrow them). */
+  scope: CountScope;
   onChange(statuses: TaskStatus[]): void;
 }
 
 /** The status filter (multi) as toggle buttons that also show the live count per status. */
-export function StatusFilter({ selected, onChange }: Props) {
-  const counts: TaskCounts | null = useFleetStore(selectCounts);
+export function StatusFilter({ selected, scope, onChange }: Props) {
+  const counts = useScopedCounts(scope);
   const toggle = (status: TaskStatus) => onChange(selected.includes(status) ? selected.filter((s) => s !== status) : [...selected, status]);
   return (
-    <div className="status-filter" role="group" aria-label="Filter by status" title="Counts are of all tasks in the ledger, not only those matching the other filters">
+    <div className="status-filter" role="group" aria-label="Filter by status" title="Counts follow the server, type and session filters, not the search">
       {ALL_STATUSES.map((status) => (
         <button
           key={status}

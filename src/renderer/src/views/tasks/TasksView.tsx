@@ -10,7 +10,7 @@ import { BatchSummaryView } from './BatchSummaryView';
 import { StatusFilter } from './StatusFilter';
 import { TaskFilterBar } from './TaskFilterBar';
 import { TaskTable } from './TaskTable';
-import { filtersKey, NO_FILTERS, type TaskFilters } from './task-filters';
+import { countScope, filtersKey, NO_FILTERS, type TaskFilters } from './task-filters';
 import { mergeRows, type TaskRow } from './task-rows';
 import { useFleetApi } from '../../components/api-context';
 import { shortId } from './task-status';
@@ -126,7 +126,7 @@ export function TasksView() {
           Submit…
         </a>
       </div>
-      <StatusFilter selected={base.statuses} onChange={(statuses) => changeFilters({ statuses })} />
+      <StatusFilter selected={base.statuses} scope={countScope(filters)} onChange={(statuses) => changeFilters({ statuses })} />
       <TaskFilterBar filters={{ ...filters, ...typed }} onChange={changeFilters} />
       {pages.error && (
         <p className="form-error" role="alert">

@@ -31,6 +31,12 @@ export function filtersToQuery(filters: TaskFilters, limit: number, cursor: stri
   return query;
 }
 
+/** The filters the status counts follow: the query's server, type and session. */
+export function countScope(filters: TaskFilters): Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'> {
+  const { serverId, type, sessionId } = filtersToQuery({ ...filters, statuses: [], search: '' }, 1);
+  return { ...(serverId ? { serverId } : {}), ...(type ? { type } : {}), ...(sessionId ? { sessionId } : {}) };
+}
+
 /**
  * Whether a task matches the filters, with the engine's semantics (search: id prefix or key
  * substring, case-insensitive), so live tasks can join a page fetched from the ledger.

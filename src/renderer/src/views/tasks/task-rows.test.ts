@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveTaskView, TaskView } from '../../../../shared/tasks';
 import { task } from '../../testing/fixtures';
-import { filtersKey, filtersToQuery, matchesFilters, NO_FILTERS } from './task-filters';
+import { countScope, filtersKey, filtersToQuery, matchesFilters, NO_FILTERS } from './task-filters';
 import { appendPage, mergeRows } from './task-rows';
 
 const live = (t: TaskView, waiting: string | null = null): LiveTaskView => ({ ...t, waiting });
+
+describe('countScope (U2 status chips)', () => {
+  it('U2: the counts follow server, type and session, trimmed, and ignore status and search', () => {
+    expect(countScope(NO_FILTERS)).toEqual({});
+    expect(countScope({ statuses: ['failed'], serverId: 'srv-1', type: ' photo ', sessionId: '', search: 'abc' })).toEqual({ serverId: 'srv-1', type: 'photo' });
+    expect(countScope({ ...NO_FILTERS, sessionId: ' shop ' })).toEqual({ sessionId: 'shop' });
+  });
+});
 
 describe('filtersToQuery (U2 → tasks.list)', () => {
   it('sends only the filters that are set, trimmed, with the page size and cursor', () => {

@@ -1,0 +1,33 @@
+import { useEffect, useState } from 'react';
+import type { TaskCounts, TaskQuery } from '../../../../shared/tasks';
+import { useFleetApi } from '../../components/api-context';
+import { selectCounts } from '../../store/fleet/slices/live/selectors';
+import { useFleetStore } from '../../store/fleet/store';
+
+export type CountScope = Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'>;
+
+/**
+ * Tasks per status within the server/type/session filters. Unscoped, the engine's pushed counts;
+ * scoped, the ledger's, asked again whenever the pushed counts move (at most once a second).
+ */
+export function useScopedCounts(scope: CountScope): TaskCounts | null {
+  const api = useFleetApi();
+  const all = useFleetStore(selectCounts);
+  const [scoped, setScoped] = useState<{ key: string; counts: TaskCounts } | null>(null);
+  const key = JSON.stringify([scope.serverId ?? null, scope.type ?? null, scope.sessionId ?? null]);
+  const unscoped = !scope.serverId && !scope.type && !scope.sessionId;
+  useEffect(() => {
+    if (unscoped) return;
+    let stale = false;
+    void api.call('tasks.counts', scope).then((r) => {
+      if (!stale && r.ok) setScoped({ key, counts: r.value });
+    });
+    return () => {
+      stale = true;
+    };
+    // `scope` is read through `key`: a new object with the same filters asks nothing new.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, key, unscoped, all]);
+  if (unscoped) return all;
+  return scoped?.key === key ? scoped.counts : null;
+}
