@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { SimServer } from '../sim/src';
 import { modelFreeWorkflow, startSim } from '../sim/src';
@@ -8,9 +6,8 @@ import { startHeadlessHost } from './support/headless-host';
 import { watchPageErrors } from './support/page-errors';
 import { fakeNotifications } from './support/fake-notifications';
 import { taskApi, type TaskApi } from './support/task-api';
+import { screenshotPath } from './support/screenshots';
 
-const shots = resolve(__dirname, 'output');
-mkdirSync(shots, { recursive: true });
 const TOKEN = 'e2e-fleet-token';
 
 let gpuA: SimServer;
@@ -69,7 +66,7 @@ test('F1, B1, U1, U6: a drained server shows as drained and gets no new tasks; u
   await expect(page.locator('[data-testid="server-editor"][data-server-name="gpu-a"]')).toContainText('drained');
   await expect(page.getByTestId('database-backend')).toHaveText('SQLite');
   await expect(page.locator('[data-testid="policy-row"][data-type="default"]')).toBeVisible();
-  await page.screenshot({ path: resolve(shots, 'settings.png'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('settings.png'), fullPage: true });
 
   // Undrained from the Settings view, gpu-a takes work again.
   await page.locator('[data-testid="server-editor"][data-server-name="gpu-a"]').getByTestId('undrain-server').click();
@@ -183,7 +180,7 @@ test('M3, U1: the empty fleet offers the demo; starting it shows three live serv
     await page.getByTestId('window-15m').click();
     await expect(page.getByTestId('window-15m')).toHaveAttribute('aria-pressed', 'true');
     await page.getByTestId('window-5m').click();
-    await page.screenshot({ path: resolve(shots, 'fleet.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('fleet.png'), fullPage: true });
     pageErrors.assertNone();
   } finally {
     await empty.stop();

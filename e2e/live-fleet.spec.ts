@@ -1,18 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { SimServer } from '../sim/src';
 import { modelFreeWorkflow, startSim, txt2imgWorkflow } from '../sim/src';
 import type { RunningHost } from './support/headless-host';
 import { startHeadlessHost } from './support/headless-host';
-
-const shots = resolve(__dirname, 'output');
-mkdirSync(shots, { recursive: true });
+import { watchPageErrors } from './support/page-errors';
+import { screenshotPath } from './support/screenshots';
 
 let gpuA: SimServer;
 let gpuB: SimServer;
 let host: RunningHost;
-const pageErrors: string[] = [];
 
 test.beforeAll(async () => {
   // KSampler at 100 ms/step: a 20-step job runs for two seconds, long enough to be seen on a busy machine.
@@ -34,10 +30,7 @@ async function queueOn(server: SimServer, prompt: unknown): Promise<string> {
 }
 
 test('M2, U1, F3: the headless console shows each server with live running and pending counts', async ({ page }) => {
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') pageErrors.push(msg.text());
-  });
+  const pageErrors = watchPageErrors(page);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(host.url);
 
@@ -59,7 +52,7 @@ test('M2, U1, F3: the headless console shows each server with live running and p
   gpuA.resumeWorker();
   await expect(cardA.getByTestId('running')).toHaveText('1');
   await expect(cardA.getByTestId('pending')).toHaveText('2');
-  await page.screenshot({ path: resolve(shots, 'live-fleet.png'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('live-fleet.png'), fullPage: true });
   expect(gpuA.queueDepth().running + gpuA.queueDepth().pending).toBeGreaterThan(0);
 
   // Drained: everything ran exactly once, on gpu-a only.
@@ -67,7 +60,7 @@ test('M2, U1, F3: the headless console shows each server with live running and p
   await expect(cardA.getByTestId('pending')).toHaveText('0');
   expect(gpuA.executions().map((e) => e.outcome)).toEqual(['success', 'success', 'success']);
   expect(gpuB.executions()).toEqual([]);
-  expect(pageErrors).toEqual([]);
+  pageErrors.assertNone();
 });
 
 test('F3: a socket dropped with 1006 shows as abnormal, reconnects, and live counts resume', async ({ page }) => {

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { SimServer } from '../sim/src';
 import { modelFreeWorkflow, startSim } from '../sim/src';
@@ -7,9 +5,8 @@ import type { RunningHost } from './support/headless-host';
 import { startHeadlessHost } from './support/headless-host';
 import { watchPageErrors } from './support/page-errors';
 import { taskApi, type TaskApi } from './support/task-api';
+import { screenshotPath } from './support/screenshots';
 
-const shots = resolve(__dirname, 'output');
-mkdirSync(shots, { recursive: true });
 const TOKEN = 'e2e-locks-token';
 
 let gpuA: SimServer;
@@ -65,7 +62,7 @@ test('L3, L4, L6, T9, U4, U7: a lock on a crashed server turns stuck; force-unlo
   await expect(row.getByTestId('lock-state')).toHaveText('stuck', { timeout: 20_000 });
   await expect(row.getByTestId('lock-stuck-reason')).toContainText('gpu-a');
   for (const id of ids) expect((await api.task(id)).status).not.toBe('succeeded');
-  await page.screenshot({ path: resolve(shots, 'locks.png'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('locks.png'), fullPage: true });
 
   // The confirmation is a real dialog: focus moves in, Escape closes it and gives focus back.
   const unlockButton = row.getByTestId('force-unlock');
@@ -104,6 +101,6 @@ test('L3, L4, L6, T9, U4, U7: a lock on a crashed server turns stuck; force-unlo
   await expect(entry).toBeVisible();
   await expect(entry).toContainText('gpu-a crashed; e2e moves its work');
   await expect(page.getByTestId('log-lines')).toContainText('shop');
-  await page.screenshot({ path: resolve(shots, 'log.png'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('log.png'), fullPage: true });
   pageErrors.assertNone();
 });

@@ -1,14 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { SimServer } from '../sim/src';
 import { startSim, txt2imgWorkflow } from '../sim/src';
-import { openView, submitThroughView, watchPageErrors } from './support/console-pages';
+import { openView, submitThroughView } from './support/console-pages';
+import { watchPageErrors } from './support/page-errors';
 import type { RunningHost } from './support/headless-host';
 import { startHeadlessHost } from './support/headless-host';
-
-const shots = resolve(__dirname, 'output');
-mkdirSync(shots, { recursive: true });
+import { screenshotPath } from './support/screenshots';
 
 let gpuA: SimServer;
 let gpuB: SimServer;
@@ -31,7 +28,7 @@ test.afterAll(async () => {
 const row = (page: Page, id: string) => page.locator(`[data-testid="task-row"][data-task-id="${id}"]`);
 
 test('U5, T5, T6, U2, U3: a workflow submitted in the Submit view shows progress in the table and a thumbnail in its detail', async ({ page }) => {
-  const errors = watchPageErrors(page);
+  const { errors } = watchPageErrors(page);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(host.url);
 
@@ -40,7 +37,7 @@ test('U5, T5, T6, U2, U3: a workflow submitted in the Submit view shows progress
   await expect(page.getByTestId('submit-result')).toHaveCount(3);
   await expect(page.locator('[data-testid="submit-result"][data-outcome="created"]')).toHaveCount(3, { timeout: 15_000 });
   await expect(page.getByTestId('submit-result').nth(2)).toContainText('e2e-order-1-3');
-  await page.screenshot({ path: resolve(shots, 'submit.png'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('submit.png'), fullPage: true });
 
   // U2: the task appears live at the top of the table and its progress bar moves (T5: socket events).
   await openView(page, '#/tasks');
@@ -50,7 +47,7 @@ test('U5, T5, T6, U2, U3: a workflow submitted in the Submit view shows progress
   const bar = r.getByRole('progressbar');
   await expect(bar).toBeVisible({ timeout: 30_000 });
   await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(0);
-  await page.screenshot({ path: resolve(shots, 'tasks.png') });
+  await page.screenshot({ path: screenshotPath('tasks.png') });
 
   // Keyboard: the row is focusable and Enter opens the detail.
   await r.focus();
@@ -72,7 +69,7 @@ test('U5, T5, T6, U2, U3: a workflow submitted in the Submit view shows progress
   // The workflow comes on demand, pretty-printed.
   await page.getByText('Workflow', { exact: true }).click();
   await expect(page.getByTestId('json-text')).toContainText('"class_type": "KSampler"');
-  await page.screenshot({ path: resolve(shots, 'task-detail.png'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('task-detail.png'), fullPage: true });
 
   // A click on the thumbnail opens the full image.
   await thumb.click();
@@ -82,7 +79,7 @@ test('U5, T5, T6, U2, U3: a workflow submitted in the Submit view shows progress
 });
 
 test('T7, U2: a running task is cancelled from the table after a confirmation', async ({ page }) => {
-  const errors = watchPageErrors(page);
+  const { errors } = watchPageErrors(page);
   await page.goto(host.url);
   const id = await submitThroughView(page, { workflow: txt2imgWorkflow({ steps: 200, seed: 7 }), key: 'e2e-cancel-1', session: 'e2e-cancel' });
 
@@ -104,7 +101,7 @@ test('T7, U2: a running task is cancelled from the table after a confirmation', 
 });
 
 test('T8, U3: re-running a finished task makes a new task linked to it both ways', async ({ page }) => {
-  const errors = watchPageErrors(page);
+  const { errors } = watchPageErrors(page);
   await page.goto(host.url);
   const parent = await submitThroughView(page, { workflow: txt2imgWorkflow({ steps: 3, seed: 8 }), key: 'e2e-rerun-1', session: 'e2e-rerun' });
 
@@ -132,7 +129,7 @@ test('T8, U3: re-running a finished task makes a new task linked to it both ways
 });
 
 test('T1, U5: broken JSON is placed by line and column; an invalid workflow is refused with the error under its node', async ({ page }) => {
-  const errors = watchPageErrors(page);
+  const { errors } = watchPageErrors(page);
   await page.goto(host.url);
   await openView(page, '#/submit');
   const text = page.getByTestId('workflow-text');
@@ -151,7 +148,7 @@ test('T1, U5: broken JSON is placed by line and column; an invalid workflow is r
 });
 
 test('U2, S4, T7: 300 tasks page in as the table scrolls, only visible rows exist, and a batch cancel over all matching says what it did', async ({ page }) => {
-  const errors = watchPageErrors(page);
+  const { errors } = watchPageErrors(page);
   await page.goto(host.url);
   // 3 × 100 copies of a one-step graph in one session: they run one at a time on one server
   // (about half a second each), so most are still queued when the batch cancel comes.

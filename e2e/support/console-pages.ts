@@ -1,15 +1,5 @@
 import { expect, type Page } from '@playwright/test';
 
-/** Collects page errors and console errors, so a test can require there were none. */
-export function watchPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  return errors;
-}
-
 /** Goes to a view by its hash without reloading the page (the live stream stays connected). */
 export async function openView(page: Page, hash: string): Promise<void> {
   // The e2e code compiles without DOM types; the function runs in the page.

@@ -1,5 +1,6 @@
 import { PyError } from './py-json';
 import type { RasterImage } from './png';
+import { mulberry32 } from './prng';
 
 /**
  * Pixels as ComfyUI holds them: float32 RGB in [0, 1], one entry per batch item. The
@@ -103,17 +104,6 @@ function fnv1a(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

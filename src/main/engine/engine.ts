@@ -157,7 +157,7 @@ export class Engine implements Disposable {
         'log.tail': ({ limit }) => ({ lines: this.log.tail(limit), verbose: this.log.isVerbose }),
         'settings.get': () => this.settings(),
         'demo.start': async (_args, ctx) => {
-          const demo = options.demo;
+          const demo = this.demo;
           if (!demo) throw new EngineError('unavailable', 'this console cannot start the demo fleet; start it with --demo, or add servers by URL');
           if (demo.running) throw new EngineError('conflict', 'the demo fleet is already running');
           const started = await demo.start(this);

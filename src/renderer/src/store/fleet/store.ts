@@ -20,6 +20,3 @@ export const fleetStore = createFleetStore();
 export function useFleetStore<T>(selector: (state: FleetStore) => T): T {
   return useStore(fleetStore, selector);
 }
-
-/** For code outside React: the transport glue and tests. */
-export const getFleetState = (): FleetStore => fleetStore.getState();

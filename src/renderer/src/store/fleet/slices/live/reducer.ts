@@ -139,6 +139,8 @@ function applyDeltas(state: LiveState, deltas: readonly FleetDelta[]): Changed {
 
 /** Keeps every unfinished task and the newest finished ones; prunes in bulk so it stays rare. */
 function pruneFinished(tasks: Record<TaskId, LiveTaskView>): Record<TaskId, LiveTaskView> {
+  // Below the bound in all there is nothing to prune; the scan below runs only near it.
+  if (Object.keys(tasks).length <= LIVE_FINISHED_KEPT * 1.5) return tasks;
   const finished: LiveTaskView[] = [];
   for (const id in tasks) {
     const task = tasks[id];

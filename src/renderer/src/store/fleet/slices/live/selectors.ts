@@ -1,13 +1,8 @@
-import type { LiveTaskView, LockView, TaskCounts, TaskId } from '../../../../../../shared/tasks';
+import type { LiveTaskView, LockView, TaskCounts } from '../../../../../../shared/tasks';
 import type { ServerId, ServerView } from '../../../../../../shared/fleet';
 import type { LiveState } from './initialState';
 
 export const selectServerIds = (state: LiveState): ServerId[] => state.order;
-
-export const selectServer =
-  (id: ServerId) =>
-  (state: LiveState): ServerView | undefined =>
-    state.byId[id];
 
 /** Servers in display order; a new array on every call, so not for React selectors. */
 export function selectServers(state: LiveState): ServerView[] {
@@ -70,10 +65,5 @@ const newestTasks = memoByIdentity((tasks: LiveState['tasks']): LiveTaskView[] =
 
 /** Tasks that changed since the view connected, newest first; the same array until one changes. */
 export const selectLiveTasks = (state: LiveState): LiveTaskView[] => newestTasks(state.tasks);
-
-export const selectLiveTask =
-  (id: TaskId) =>
-  (state: LiveState): LiveTaskView | undefined =>
-    state.tasks[id];
 
 export const selectLog = (state: LiveState): LiveState['log'] => state.log;
