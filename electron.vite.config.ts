@@ -30,7 +30,15 @@ function externalReactPreamble(): Plugin {
 
 export default defineConfig({
   main: {
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } } },
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // The demo fleet's pixel worker thread (sim/src/pixel-pool.ts looks for it next to the bundle).
+          'pixel-worker': resolve(__dirname, 'sim/src/pixel-worker.ts'),
+        },
+      },
+    },
   },
   preload: {
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } } },

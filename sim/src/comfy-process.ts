@@ -1,8 +1,9 @@
-import { InterruptFlag, PromptExecutor } from './executor';
+import { InterruptFlag, PromptExecutor, type WorkSite } from './executor';
 import type { Folders } from './folder-paths';
 import { Life } from './life';
 import type { NodeDef } from './nodes';
 import { OutputCache } from './output-cache';
+import { pixelPool } from './pixel-pool';
 import { PromptQueue } from './prompt-queue';
 import { SimulatedGpu } from './system-stats';
 import { PromptWorker, type ExecutionRecord } from './worker';
@@ -23,6 +24,8 @@ export interface ProcessConfig {
   record(rec: ExecutionRecord): void;
   /** True while the `stall` fault is active. */
   stalled(): boolean;
+  /** Test hook: each simulated wait also waits for the promise this returns (see SimOptions). */
+  workGate?: ((at: WorkSite) => Promise<void> | void) | undefined;
 }
 
 export class ComfyProcess {
@@ -54,7 +57,14 @@ export class ComfyProcess {
       interrupt: this.interrupt,
       folders: config.folders,
       latentPreviews: config.latentPreviews,
-      wait: (nodeClass, units) => this.life.sleep(config.workMs(nodeClass, units)),
+      workMs: config.workMs,
+      sleep: async (ms, at) => {
+        await this.life.sleep(ms);
+        const gate = config.workGate?.(at);
+        if (gate) await this.life.guard(gate);
+      },
+      // A crash drops the pixel job with the process: the pool stops it, nothing is delivered.
+      compute: (job) => this.life.guard(pixelPool().run(job, this.life.signal)),
       loadModel: (ckpt) => this.gpu.load(ckpt),
       checkAlive: () => this.life.check(),
     });

@@ -3,6 +3,7 @@ import type { Folders } from './folder-paths';
 import { Aborted } from './life';
 import { NODE_WORK, formatValue, type WorkContext } from './node-work';
 import type { NodeDef } from './nodes';
+import type { PixelJob, PixelResult } from './pixel-jobs';
 import { isLink, type OutputCache } from './output-cache';
 import { ProgressState } from './progress-state';
 import { PyError, dict, isDict, keysOf, toPyJson, type Dict } from './py-json';
@@ -42,10 +43,21 @@ export interface ExecutorDeps {
   interrupt: InterruptFlag;
   folders: Folders;
   latentPreviews: boolean;
-  /** Simulated work, already scaled by the speed factor; rejects with Aborted on crash. */
-  wait(nodeClass: string, units: number): Promise<void>;
+  /** ms of simulated work for `units` of `nodeClass`, speed already applied. */
+  workMs(nodeClass: string, units: number): number;
+  /** Sleeps `ms` of simulated work at a node; rejects with Aborted on crash. */
+  sleep(ms: number, at: WorkSite): Promise<void>;
+  /** Pixel work off the event loop; rejects with Aborted on crash. */
+  compute<J extends PixelJob>(job: J): Promise<PixelResult<J>>;
   loadModel(ckpt: string): void;
   checkAlive(): void;
+}
+
+/** Where simulated work happens (for the `workGate` test hook). */
+export interface WorkSite {
+  promptId: string;
+  nodeId: string;
+  nodeClass: string;
 }
 
 export interface JobResult {
@@ -75,6 +87,11 @@ export class PromptExecutor {
   clientId: string | null = null;
   /** `server.last_node_id`: the node a reconnecting owner is told about. */
   lastNodeId: string | null = null;
+  /**
+   * Simulated work scheduled by the current (or last) job: the sum of `workMs` over its
+   * waits. Deterministic, unlike wall-clock time, so the speed factor can be checked exactly.
+   */
+  scheduledMs = 0;
   /** Persists across jobs like `self.success` upstream (reset only by a new executor). */
   private success = true;
 
@@ -83,6 +100,7 @@ export class PromptExecutor {
   async execute(prompt: Dict, promptId: string, extraData: Dict, executeOutputs: string[]): Promise<JobResult> {
     const { hub, cache, catalogue, interrupt } = this.deps;
     interrupt.clear();
+    this.scheduledMs = 0;
     this.clientId = Object.prototype.hasOwnProperty.call(extraData, 'client_id') ? ((extraData['client_id'] as string | null) ?? null) : null;
     const messages: [string, Dict][] = [];
     const addMessage = (event: string, data: Dict, broadcast: boolean): void => {
@@ -187,7 +205,7 @@ export class PromptExecutor {
         hub.send('executing', { node: nodeId, display_node: nodeId, prompt_id: promptId }, this.clientId);
       }
       if (interrupt.take()) throw new InterruptProcessing();
-      const ctx = this.workContext(prompt, promptId, nodeId, extraData, progress);
+      const ctx = this.workContext(prompt, promptId, nodeId, classType, extraData, progress);
       const work = NODE_WORK[classType];
       if (!work) throw new PyError('Exception', `no implementation for ${classType}`);
       const result = await work(inputData.values, ctx);
@@ -243,7 +261,7 @@ export class PromptExecutor {
     return { values, formatted };
   }
 
-  private workContext(prompt: Dict, promptId: string, nodeId: string, extraData: Dict, progress: ProgressState): WorkContext {
+  private workContext(prompt: Dict, promptId: string, nodeId: string, classType: string, extraData: Dict, progress: ProgressState): WorkContext {
     const { hub, interrupt } = this.deps;
     return {
       nodeId,
@@ -253,8 +271,11 @@ export class PromptExecutor {
       folders: this.deps.folders,
       latentPreviews: this.deps.latentPreviews,
       wait: async (nodeClass, units = 1) => {
-        await this.deps.wait(nodeClass, units);
+        const ms = this.deps.workMs(nodeClass, units);
+        this.scheduledMs += ms;
+        await this.deps.sleep(ms, { promptId, nodeId, nodeClass: classType });
       },
+      compute: (job) => this.deps.compute(job),
       loadModel: (ckpt) => this.deps.loadModel(ckpt),
       progress: (value, total, preview) => {
         if (interrupt.take()) throw new InterruptProcessing();

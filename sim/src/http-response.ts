@@ -114,7 +114,9 @@ export function writeResponse(res: ServerResponse, resp: SimResponse, delivery: 
   };
 
   if (delivery.bytesPerSecond !== undefined) {
-    const tickMs = 50;
+    // One write per 50 ms, or one byte per write when the rate is lower than that allows, so
+    // rates under 20 B/s are honoured instead of rounding up to a byte per tick.
+    const tickMs = Math.max(50, Math.ceil(1000 / delivery.bytesPerSecond));
     const perTick = Math.max(1, Math.round((delivery.bytesPerSecond * tickMs) / 1000));
     let offset = 0;
     res.flushHeaders();

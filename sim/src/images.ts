@@ -18,11 +18,20 @@ export interface ImageTensor {
 /** ComfyUI's IMAGE type: a batch. */
 export type ImageBatch = ImageTensor[];
 
+/**
+ * Tensor storage lives in shared memory: tensors cross to and from the pixel workers
+ * (pixel-pool.ts) without a copy, and posting one never detaches a buffer that the output
+ * cache still holds.
+ */
+export function tensorData(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+}
+
 export function solidImage(width: number, height: number, color: number): ImageTensor {
   const r = Math.fround(((color >> 16) & 0xff) / 0xff);
   const g = Math.fround(((color >> 8) & 0xff) / 0xff);
   const b = Math.fround((color & 0xff) / 0xff);
-  const data = new Float32Array(width * height * 3);
+  const data = tensorData(width * height * 3);
   for (let i = 0; i < data.length; i += 3) {
     data[i] = r;
     data[i + 1] = g;
@@ -32,7 +41,7 @@ export function solidImage(width: number, height: number, color: number): ImageT
 }
 
 export function invertImage(img: ImageTensor): ImageTensor {
-  const data = new Float32Array(img.data.length);
+  const data = tensorData(img.data.length);
   for (let i = 0; i < data.length; i++) data[i] = 1 - (img.data[i] as number);
   return { width: img.width, height: img.height, data };
 }
@@ -73,7 +82,7 @@ export function blurImages(batch: ImageBatch, radius: number, sigma: number): Im
         }
       }
     }
-    const data = new Float32Array(w * h * 3);
+    const data = tensorData(w * h * 3);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         for (let c = 0; c < 3; c++) {
@@ -124,7 +133,7 @@ export function synthPicture(width: number, height: number, key: string, progres
     c: colour(),
   }));
   const noise = mulberry32(fnv1a(key + '#noise'));
-  const data = new Float32Array(width * height * 3);
+  const data = tensorData(width * height * 3);
   for (let y = 0; y < height; y++) {
     const v = height > 1 ? y / (height - 1) : 0;
     for (let x = 0; x < width; x++) {

@@ -4,7 +4,7 @@
  */
 
 export { startSim, DEFAULT_DURATIONS } from './sim-server';
-export type { SimOptions, SimServer, ExecutionRecord, Fault, FaultKind } from './sim-server';
+export type { SimOptions, SimServer, ExecutionRecord, Fault, FaultKind, WorkSite } from './sim-server';
 export { startFleet } from './fleet';
 export type { FleetOptions } from './fleet';
 export { startAdmin } from './admin';

@@ -1,6 +1,7 @@
 /**
- * One incarnation of a server process. A crash or close ends it: pending sleeps reject with
- * `Aborted`, so a running job stops where it is, without history, like a killed process.
+ * One incarnation of a server process. A crash or close ends it: pending sleeps and guarded
+ * work (pixel jobs, test gates) reject with `Aborted`, so a running job stops where it is,
+ * without history, like a killed process. `signal` tells the pixel pool to drop its work.
  */
 
 export class Aborted extends Error {
@@ -8,24 +9,50 @@ export class Aborted extends Error {
 }
 
 export class Life {
-  private readonly pending = new Set<{ timer: NodeJS.Timeout; reject: (err: Error) => void }>();
+  private readonly aborters = new Set<() => void>();
+  private readonly controller = new AbortController();
   private ended = false;
 
   get aborted(): boolean {
     return this.ended;
   }
 
+  /** Aborts when this incarnation ends. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
   sleep(ms: number): Promise<void> {
-    if (this.ended) return Promise.reject(new Aborted());
-    return new Promise((resolve, reject) => {
-      const entry = {
-        timer: setTimeout(() => {
-          this.pending.delete(entry);
-          resolve();
-        }, Math.max(0, ms)),
-        reject,
+    let timer: NodeJS.Timeout | undefined;
+    const elapsed = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, ms));
+    });
+    return this.guard(elapsed, () => clearTimeout(timer));
+  }
+
+  /** `work`'s outcome, unless this life ends first: then `Aborted` at once and `onAbort` runs. */
+  guard<T>(work: Promise<T>, onAbort?: () => void): Promise<T> {
+    if (this.ended) {
+      onAbort?.();
+      work.catch(() => undefined);
+      return Promise.reject(new Aborted());
+    }
+    return new Promise<T>((resolve, reject) => {
+      const abort = (): void => {
+        onAbort?.();
+        reject(new Aborted());
       };
-      this.pending.add(entry);
+      this.aborters.add(abort);
+      work.then(
+        (value) => {
+          this.aborters.delete(abort);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.aborters.delete(abort);
+          reject(err);
+        },
+      );
     });
   }
 
@@ -34,11 +61,11 @@ export class Life {
   }
 
   abort(): void {
+    if (this.ended) return;
     this.ended = true;
-    for (const entry of this.pending) {
-      clearTimeout(entry.timer);
-      entry.reject(new Aborted());
-    }
-    this.pending.clear();
+    const aborters = [...this.aborters];
+    this.aborters.clear();
+    for (const abort of aborters) abort();
+    this.controller.abort(new Aborted());
   }
 }

@@ -1,12 +1,14 @@
 import { writeFile } from 'node:fs/promises';
-import { blurImages, invertImage, solidImage, synthPicture, tensorRepr, toRaster, type ImageBatch } from './images';
+import { tensorRepr, type ImageBatch } from './images';
 import { getSaveImagePath, type Folders } from './folder-paths';
-import { encodePng } from './png';
+import type { PixelJob, PixelResult } from './pixel-jobs';
 import { PyError, isDict, keysOf, pyRepr, toPyJson, type Dict } from './py-json';
 
 /**
  * What each node class computes. Model-free nodes produce real pixels; the model nodes
- * produce stand-in handles and a deterministic picture, taking simulated time.
+ * produce stand-in handles and a deterministic picture, taking simulated time. Pixel work
+ * goes through `ctx.compute` (a worker thread) so the event loop stays free for HTTP and
+ * WebSockets while a node computes, as ComfyUI's prompt worker thread leaves aiohttp free.
  */
 
 /** Python `repr` of model objects, as `current_inputs` in execution_error shows them. */
@@ -75,6 +77,8 @@ export interface WorkContext {
   latentPreviews: boolean;
   /** Simulated work: `durations[nodeClass] * units / speed` ms. */
   wait(nodeClass: string, units?: number): Promise<void>;
+  /** Pixel work off the event loop; rejects with Aborted if the process dies meanwhile. */
+  compute<J extends PixelJob>(job: J): Promise<PixelResult<J>>;
   /** The progress-bar hook; throws when the job was interrupted. */
   progress(value: number, total: number, preview?: Buffer): void;
   loadModel(ckpt: string): void;
@@ -99,6 +103,11 @@ function ensureFits(width: number, height: number, batch: number): void {
   }
 }
 
+/** PNG bytes from a worker arrive as a plain Uint8Array; frames are built from Buffers. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 async function saveImages(images: ImageBatch, prefix: string, dir: string, type: 'output' | 'temp', level: number, ctx: WorkContext): Promise<WorkResult> {
   const first = images[0];
   const path = getSaveImagePath(prefix, dir, first?.width ?? 0, first?.height ?? 0);
@@ -109,7 +118,8 @@ async function saveImages(images: ImageBatch, prefix: string, dir: string, type:
   let counter = path.counter;
   for (const [batchNumber, image] of images.entries()) {
     const file = `${path.filename.replaceAll('%batch_num%', String(batchNumber))}_${String(counter).padStart(5, '0')}_.png`;
-    await writeFile(`${path.fullOutputFolder}/${file}`, encodePng(toRaster(image), { text, level }));
+    const png = await ctx.compute({ op: 'png', image, options: { text, level } });
+    await writeFile(`${path.fullOutputFolder}/${file}`, png);
     results.push({ filename: file, subfolder: path.subfolder, type });
     counter++;
   }
@@ -160,7 +170,7 @@ export const NODE_WORK: Record<string, NodeWork> = {
     for (let step = 1; step <= steps; step++) {
       await ctx.wait('KSampler');
       const preview = ctx.latentPreviews
-        ? encodePng(toRaster(synthPicture(latent.width, latent.height, `${key}#0`, step / steps)), { level: 1 })
+        ? asBuffer(await ctx.compute({ op: 'previewPng', width: latent.width, height: latent.height, key: `${key}#0`, progress: step / steps, options: { level: 1 } }))
         : undefined;
       ctx.progress(step, steps, preview);
     }
@@ -171,8 +181,8 @@ export const NODE_WORK: Record<string, NodeWork> = {
     await ctx.wait('VAEDecode');
     const latent = inputs['samples'] as Latent;
     ensureFits(latent.width * 8, latent.height * 8, latent.batch);
-    const images = Array.from({ length: latent.batch }, (_, i) => synthPicture(latent.width * 8, latent.height * 8, `${latent.key}#${i}`));
-    return { outputs: [images] };
+    const keys = Array.from({ length: latent.batch }, (_, i) => `${latent.key}#${i}`);
+    return { outputs: [await ctx.compute({ op: 'synth', width: latent.width * 8, height: latent.height * 8, keys })] };
   },
 
   async SaveImage(inputs, ctx) {
@@ -190,25 +200,27 @@ export const NODE_WORK: Record<string, NodeWork> = {
   async SaveImageWebsocket(inputs, ctx) {
     await ctx.wait('SaveImageWebsocket');
     const images = inputs['images'] as ImageBatch;
-    for (const [step, image] of images.entries()) ctx.progress(step, images.length, encodePng(toRaster(image), { level: 1 }));
+    for (const [step, image] of images.entries()) {
+      ctx.progress(step, images.length, asBuffer(await ctx.compute({ op: 'png', image, options: { level: 1 } })));
+    }
     return { outputs: [] };
   },
 
   async EmptyImage(inputs, ctx) {
     await ctx.wait('EmptyImage');
-    const n = inputs['batch_size'] as number;
-    ensureFits(inputs['width'] as number, inputs['height'] as number, n);
-    const one = (): ReturnType<typeof solidImage> => solidImage(inputs['width'] as number, inputs['height'] as number, inputs['color'] as number);
-    return { outputs: [Array.from({ length: n }, one)] };
+    const [width, height, batch] = [inputs['width'] as number, inputs['height'] as number, inputs['batch_size'] as number];
+    ensureFits(width, height, batch);
+    return { outputs: [await ctx.compute({ op: 'solid', width, height, color: inputs['color'] as number, batch })] };
   },
 
   async ImageInvert(inputs, ctx) {
     await ctx.wait('ImageInvert');
-    return { outputs: [(inputs['image'] as ImageBatch).map(invertImage)] };
+    return { outputs: [await ctx.compute({ op: 'invert', images: inputs['image'] as ImageBatch })] };
   },
 
   async ImageBlur(inputs, ctx) {
     await ctx.wait('ImageBlur');
-    return { outputs: [blurImages(inputs['image'] as ImageBatch, inputs['blur_radius'] as number, inputs['sigma'] as number)] };
+    const job = { op: 'blur', images: inputs['image'] as ImageBatch, radius: inputs['blur_radius'] as number, sigma: inputs['sigma'] as number } as const;
+    return { outputs: [await ctx.compute(job)] };
   },
 };

@@ -7,6 +7,7 @@ import type { Folders } from './folder-paths';
 import { HttpFront } from './http-server';
 import { DEFAULT_MODELS, nodeCatalogue } from './nodes';
 import type { ExecutionRecord } from './worker';
+import type { WorkSite } from './executor';
 
 /**
  * `startSim`: one simulated ComfyUI server on 127.0.0.1, with fault injection and
@@ -30,9 +31,16 @@ export interface SimOptions {
   dataDir?: string;
   /** KSampler sends a binary preview frame per step; default false (ComfyUI's default preview method is none). */
   latentPreviews?: boolean;
+  /**
+   * Test hook, called at every simulated wait (once per node, once per KSampler step) after
+   * its duration: the node goes on only when the returned promise resolves. Lets a test hold
+   * a job at a known node instead of racing a timer. A crash or close still ends the wait.
+   */
+  workGate?: (at: WorkSite) => Promise<void> | void;
 }
 
 export type { ExecutionRecord } from './worker';
+export type { WorkSite } from './executor';
 export type { Fault, FaultKind } from './faults';
 
 export interface SimServer {
@@ -85,7 +93,7 @@ class Sim implements SimServer {
   private readonly durations: Record<string, number>;
 
   constructor(
-    private readonly options: Required<Pick<SimOptions, 'host' | 'speed' | 'models' | 'latentPreviews'>> & { name?: string | undefined },
+    private readonly options: Required<Pick<SimOptions, 'host' | 'speed' | 'models' | 'latentPreviews'>> & Pick<SimOptions, 'name' | 'workGate'>,
     private readonly folders: Folders,
     private readonly ownedDataDir: string | null,
     durations: Partial<Record<string, number>>,
@@ -120,6 +128,7 @@ class Sim implements SimServer {
       workMs: (nodeClass, units) => ((this.durations[nodeClass] ?? 5) * units) / this.options.speed,
       record: (rec) => this.records.push(rec),
       stalled: () => this.faults.has('stall'),
+      workGate: this.options.workGate,
     });
     if (this.paused) proc.worker.pause();
     return proc;
@@ -205,6 +214,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimServer> {
       models: options.models ?? [...DEFAULT_MODELS],
       latentPreviews: options.latentPreviews ?? false,
       name: options.name,
+      workGate: options.workGate,
     },
     folders,
     ownedDataDir,

@@ -17,6 +17,11 @@ export interface ExecutionRecord {
   startedAt: number;
   endedAt: number;
   outcome: 'success' | 'error' | 'interrupted';
+  /**
+   * Simulated work the job scheduled, in ms: `durations[class] * units / speed` summed over
+   * the nodes that ran (cached nodes schedule none). Exact, whatever the machine's load.
+   */
+  workMs: number;
 }
 
 export interface WorkerDeps {
@@ -95,7 +100,9 @@ export class PromptWorker {
       result = await executor.execute(prompt, promptId, extraData, outputs);
     } catch (err) {
       this.active = false;
-      if (err instanceof Aborted) this.deps.record({ promptId, number, clientId, startedAt, endedAt: Date.now(), outcome: 'error' });
+      if (err instanceof Aborted) {
+        this.deps.record({ promptId, number, clientId, startedAt, endedAt: Date.now(), outcome: 'error', workMs: executor.scheduledMs });
+      }
       throw err;
     }
     queue.taskDone(
@@ -106,7 +113,7 @@ export class PromptWorker {
     if (executor.clientId !== null) hub.send('executing', { node: null, prompt_id: promptId }, executor.clientId);
     this.active = false;
     const outcome = result.success ? 'success' : result.interrupted ? 'interrupted' : 'error';
-    this.deps.record({ promptId, number, clientId, startedAt, endedAt: Date.now(), outcome });
+    this.deps.record({ promptId, number, clientId, startedAt, endedAt: Date.now(), outcome, workMs: executor.scheduledMs });
   }
 
   private applyFlags(): void {

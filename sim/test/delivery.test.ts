@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modelFreeWorkflow } from '../src/index';
-import { WsClient, historyOf, sleep, submit, until, useSims, type JsonFrame } from './helpers';
+import { WorkGate, WsClient, historyOf, submit, until, useSims, type JsonFrame } from './helpers';
 
 const start = useSims();
 
@@ -19,9 +19,11 @@ describe('protocol §2 WebSocket sessions and delivery rules', () => {
   });
 
   it('protocol §2: a socket that reconnects with the sid owning the running job gets a second frame executing{node} without prompt_id', async () => {
-    const sim = await start({ durations: { ImageInvert: 400, EmptyImage: 1 } });
+    // Node 2 is held until the end of the test: the reconnect happens while it runs, on any machine.
+    const gate = new WorkGate((at) => at.nodeId === '2');
+    const sim = await start({ workGate: gate.hook });
     const owner = await WsClient.connect(sim.url, 'owner');
-    await submit(sim, { prompt: modelFreeWorkflow({ seed: 3 }), client_id: 'owner' });
+    const { prompt_id } = await submit(sim, { prompt: modelFreeWorkflow({ seed: 3 }), client_id: 'owner' });
     await owner.waitFor((f) => f.kind === 'json' && f.type === 'executing' && f.data['node'] === '2', 'node 2 running');
     await owner.close();
     const again = await WsClient.connect(sim.url, 'owner');
@@ -31,8 +33,10 @@ describe('protocol §2 WebSocket sessions and delivery rules', () => {
       { kind: 'json', type: 'executing', data: { node: '2' } },
     ]);
     const other = await WsClient.connect(sim.url, 'someone-else');
-    await sleep(20);
+    await other.flush();
     expect(other.types()).toEqual(['status']);
+    gate.release();
+    await again.waitDone(prompt_id);
     await Promise.all([again.close(), other.close()]);
   });
 
@@ -43,7 +47,7 @@ describe('protocol §2 WebSocket sessions and delivery rules', () => {
     const { prompt_id } = await submit(sim, { prompt: modelFreeWorkflow(), client_id: 'client-A' });
     await a.waitDone(prompt_id);
     await until(() => b.types().length >= 4, 'status frames on B');
-    await sleep(20);
+    await b.flush();
     expect(new Set(a.types())).toEqual(new Set(['status', 'execution_start', 'execution_cached', 'progress_state', 'executing', 'executed', 'execution_success']));
     expect(b.types()).toEqual(['status', 'status', 'status', 'status']);
     await Promise.all([a.close(), b.close()]);
@@ -72,11 +76,13 @@ describe('protocol §2 WebSocket sessions and delivery rules', () => {
     expect(first.ws.readyState).toBe(first.ws.OPEN);
 
     await first.close();
-    await sleep(20);
+    // The server has seen the close (and dropped the sid) once its connection count falls.
+    await until(() => sim.wsClientCount() === 1, 'the first socket gone on the server');
     const seen = second.frames.length;
     const job2 = await submit(sim, { prompt: modelFreeWorkflow({ seed: 2 }), client_id: 'dup' });
     await historyOf(sim, job2.prompt_id);
-    await sleep(30);
+    // Every frame of job 2 would have been sent by now; the pong comes after any of them.
+    await second.flush();
     expect(second.ws.readyState).toBe(second.ws.OPEN);
     expect(second.frames.length).toBe(seen);
     expect(sim.wsClientCount()).toBe(1);
@@ -91,7 +97,8 @@ describe('protocol §2 WebSocket sessions and delivery rules', () => {
     expect(answer.data).toEqual({ supports_preview_metadata: true, max_upload_size: 104857600 });
     ws.send({ type: 'feature_flags', data: {} });
     ws.send({ type: 'hello' });
-    await sleep(30);
+    // Messages are handled in order, so an answer to either would precede the pong.
+    await ws.flush();
     expect(ws.types()).toEqual(['status', 'feature_flags']);
     await ws.close();
   });

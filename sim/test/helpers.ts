@@ -1,6 +1,6 @@
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
-import { startSim, type SimOptions, type SimServer } from '../src/index';
+import { startSim, type SimOptions, type SimServer, type WorkSite } from '../src/index';
 
 /** Shared plumbing for the simulator's conformance suites: real sockets, bounded waits. */
 
@@ -87,6 +87,23 @@ export class WsClient {
     return this.waitFor((f) => f.kind === 'json' && f.type === 'executing' && f.data['node'] === null && f.data['prompt_id'] === promptId, `end of ${promptId}`, ms);
   }
 
+  /**
+   * A ping round trip: once the pong is back, every frame the server sent before it saw
+   * the ping has arrived (one socket is ordered). Asserting that a frame did *not* come
+   * needs this instead of a sleep, whose length a busy machine can outlast.
+   */
+  async flush(ms = 5000): Promise<void> {
+    const pong = new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('timed out waiting for pong')), ms);
+      this.ws.once('pong', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    this.ws.ping();
+    await pong;
+  }
+
   send(value: unknown): void {
     this.ws.send(JSON.stringify(value));
   }
@@ -142,4 +159,28 @@ export async function historyOf(sim: SimServer, promptId: string, ms = 5000): Pr
     ms,
   );
   return entry as Record<string, unknown>;
+}
+
+/**
+ * Holds a job at a chosen node (via `SimOptions.workGate`) until `release()`, so a test can
+ * act "while node X runs" without racing a duration. Once released the gate stays open.
+ */
+export class WorkGate {
+  readonly reached: WorkSite[] = [];
+  private open = false;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly holds: (at: WorkSite) => boolean) {}
+
+  /** Pass as `workGate` to startSim. */
+  readonly hook = (at: WorkSite): Promise<void> | undefined => {
+    if (this.open || !this.holds(at)) return undefined;
+    this.reached.push(at);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  };
+
+  release(): void {
+    this.open = true;
+    for (const resume of this.waiting.splice(0)) resume();
+  }
 }

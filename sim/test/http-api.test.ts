@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modelFreeWorkflow } from '../src/index';
-import { WsClient, historyOf, http, postJson, sleep, submit, until, useSims } from './helpers';
+import { WorkGate, WsClient, historyOf, http, postJson, submit, until, useSims } from './helpers';
 
 const start = useSims();
 
@@ -22,19 +22,27 @@ describe('protocol §1 queue', () => {
   });
 
   it('protocol §1 GET /queue: queue_running holds the running tuple; queue_remaining counts it until task_done', async () => {
-    const sim = await start({ durations: { ImageInvert: 300 } });
+    // Held inside ImageInvert, so the job is certainly still running when we look.
+    const gate = new WorkGate((at) => at.nodeClass === 'ImageInvert');
+    const sim = await start({ workGate: gate.hook });
     const { prompt_id } = await submit(sim, { prompt: modelFreeWorkflow({ seed: 9 }) });
-    await until(() => sim.queueDepth().running === 1, 'running');
+    await until(() => gate.reached.length === 1, 'running');
     const body = (await http(`${sim.url}/queue`)).json<QueueBody>();
     expect(body.queue_running.map((i) => i[1])).toEqual([prompt_id]);
     expect((await http(`${sim.url}/prompt`)).json()).toEqual({ exec_info: { queue_remaining: 1 } });
+    gate.release();
+    await historyOf(sim, prompt_id);
+    expect((await http(`${sim.url}/prompt`)).json()).toEqual({ exec_info: { queue_remaining: 0 } });
   });
 
   it('protocol §1 POST /queue: delete removes pending items (first match per id) with a status each; clear empties; the running job is unaffected and deleted jobs never reach history', async () => {
-    const sim = await start({ durations: { ImageInvert: 200 } });
+    // The running job is held inside ImageInvert until the edits are done: its task_done
+    // `status` cannot land among the counted ones, however slow the machine.
+    const gate = new WorkGate((at) => at.nodeClass === 'ImageInvert');
+    const sim = await start({ workGate: gate.hook });
     const ws = await WsClient.connect(sim.url, 'w');
     const running = await submit(sim, { prompt: modelFreeWorkflow({ seed: 1 }), client_id: 'w' });
-    await until(() => sim.queueDepth().running === 1, 'running');
+    await until(() => gate.reached.length === 1, 'running');
     // Nothing else may start while we edit the pending heap.
     sim.pauseWorker();
     const a = await submit(sim, { prompt: modelFreeWorkflow({ seed: 2 }) });
@@ -59,8 +67,10 @@ describe('protocol §1 queue', () => {
     await postJson(`${sim.url}/queue`, { clear: true });
     await until(() => statuses() === before + 1, 'status for clear');
 
-    await ws.waitDone(running.prompt_id, 3000);
-    await sleep(50);
+    gate.release();
+    await ws.waitDone(running.prompt_id);
+    // The worker is paused and the heap is empty: nothing else can ever run.
+    expect(sim.queueDepth()).toEqual({ running: 0, pending: 0 });
     const history = (await http(`${sim.url}/history`)).json<Record<string, unknown>>();
     expect(Object.keys(history)).toEqual([running.prompt_id]);
     await ws.close();

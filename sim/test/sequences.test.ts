@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPng, modelFreeWorkflow, txt2imgWorkflow } from '../src/index';
-import { WsClient, historyOf, http, postJson, submit, until, useSims, type Frame, type JsonFrame } from './helpers';
+import { WorkGate, WsClient, historyOf, http, postJson, submit, until, useSims, type Frame, type JsonFrame } from './helpers';
 
 const start = useSims();
 
@@ -178,7 +178,10 @@ describe('protocol §3 observed sequences', () => {
   });
 
   it('protocol §3: interrupt {prompt_id} of the running job with 4 queued: executing{11}, execution_interrupted, status, executing{null}; the front:true job runs next reusing cached nodes', async () => {
-    const sim = await start({ durations: { ImageInvert: 500, EmptyImage: 1, ImageBlur: 1, SaveImage: 1 } });
+    // Node 10 of the first job is held until the interrupt has been posted: the interrupt
+    // lands while it computes, as in the observed run, whatever the machine's speed.
+    const gate = new WorkGate((at) => at.nodeId === '10');
+    const sim = await start({ workGate: gate.hook, durations: { EmptyImage: 1, ImageBlur: 1, SaveImage: 1 } });
     const ws = await WsClient.connect(sim.url, 'client-A');
     const graph = (color: number): Record<string, unknown> => ({
       '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color } },
@@ -200,6 +203,7 @@ describe('protocol §3 observed sequences', () => {
     const from = ws.frames.length;
     const res = await postJson(`${sim.url}/interrupt`, { prompt_id: running.prompt_id });
     expect([res.status, res.text]).toEqual([200, '']);
+    gate.release();
     const done = await ws.waitDone(running.prompt_id);
     const after = jsonOf(ws.frames.slice(from, ws.frames.indexOf(done) + 1)).filter((f) => f.type !== 'progress_state');
     expect(after.map((f) => f.type)).toEqual(['executing', 'execution_interrupted', 'status', 'executing']);
@@ -270,11 +274,13 @@ describe('protocol §3 observed sequences', () => {
   });
 
   it('protocol §2 delivery: execution_interrupted is broadcast when the interrupted job has no client_id', async () => {
-    const sim = await start({ durations: { ImageInvert: 400, EmptyImage: 1, SaveImage: 1 } });
+    const gate = new WorkGate((at) => at.nodeId === '2');
+    const sim = await start({ workGate: gate.hook, durations: { EmptyImage: 1, SaveImage: 1 } });
     const watcher = await WsClient.connect(sim.url, 'watcher');
     const { prompt_id } = await submit(sim, { prompt: modelFreeWorkflow({ seed: 5 }) });
     await watcher.waitFor((x) => x.kind === 'json' && x.type === 'progress_state' && (x.data['nodes'] as Record<string, { state: string }>)['2']?.state === 'running', 'node 2 running');
     await http(`${sim.url}/interrupt`, { method: 'POST', body: 'not json' });
+    gate.release();
     const f = (await watcher.waitFor((x) => x.kind === 'json' && x.type === 'execution_interrupted', 'broadcast interrupt')) as JsonFrame;
     expect(f.data).toMatchObject({ prompt_id, node_id: '3', node_type: 'SaveImage', executed: ['1', '2'] });
     expect(watcher.types()).not.toContain('executing');
