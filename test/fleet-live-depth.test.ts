@@ -76,7 +76,7 @@ describe('live queue depth per server (first slice)', () => {
 
     await a.lift('crash');
     a.pauseWorker();
-    await until(() => view(engine, 'gpu-a')?.socket.state === 'open', 'reconnected', 10_000);
+    await until(() => view(engine, 'gpu-a')?.socket.state === 'open', 'reconnected', 20_000);
     await queue(a, 2);
     await until(() => view(engine, 'gpu-a')?.queue?.pending === 2, 'depth after recovery');
     expect(a.wsClientCount()).toBe(1);

@@ -8,6 +8,7 @@ import type { BridgeServerFrame } from '../src/shared/transport';
 import { Engine } from '../src/main/engine/engine';
 import type { HeadlessHost } from '../src/headless/host';
 import { startHeadlessHost } from '../src/headless/host';
+import { until } from './support/until';
 
 let dir: string;
 let engine: Engine;
@@ -89,8 +90,7 @@ describe('headless host (M2, E2)', () => {
     c.ws.send(JSON.stringify({ kind: 'cast', id: 3 }));
     c.ws.send('not json at all');
     c.ws.send(JSON.stringify({ kind: 'call', id: 4, name: 'fleet.snapshot', args: {} }));
-    const end = Date.now() + 3000;
-    while (answers.filter((a) => a.kind === 'result').length < 4 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    await until(() => answers.filter((a) => a.kind === 'result').length >= 4, 'four answers on the bridge', 15_000);
     const results = Object.fromEntries(answers.flatMap((a) => (a.kind === 'result' ? [[a.id, a.result]] : [])));
     expect(results[1]).toMatchObject({ ok: false, error: { code: 'invalid_url' } });
     expect(results[2]).toMatchObject({ ok: false, error: { code: 'unknown_command' } });

@@ -44,7 +44,10 @@ export interface HarnessOptions {
 
 export const FAST_ENGINE: Partial<EngineOptions> = {
   deltaIntervalMs: 5,
-  probe: { queueIntervalMs: 200, statsIntervalMs: 2_000, timeoutMs: 1_000, retryMs: 100 },
+  // Probes often, but a probe fails only after 10 s: on a loaded machine a healthy simulator
+  // may take a second to answer, and a failed probe would turn it unhealthy and lose its tasks.
+  // The faults these tests inject (crash, HTTP 500) fail a probe at once.
+  probe: { queueIntervalMs: 200, statsIntervalMs: 2_000, timeoutMs: 10_000, retryMs: 100 },
   backoff: { minDelayMs: 20, maxDelayMs: 200 },
   log: () => undefined,
 };
@@ -104,7 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     submit: (args, actor = 'operator') => call<SubmitOutcome>('tasks.submit', args, actor),
     detail: (id) => call<TaskDetail>('tasks.get', { id }),
     task,
-    async waitFor(id, statuses, ms = 10_000) {
+    async waitFor(id, statuses, ms = 30_000) {
       const seen: { last: TaskView | null } = { last: null };
       try {
         await until(async () => {
