@@ -237,7 +237,7 @@ describe('crash-restart: the engine is SIGKILLed 5 times while it works (T2, T4)
       expect(strangers, 'executed prompt_ids that belong to no attempt').toEqual([]);
 
       // L2: with every task ended, no session stays locked.
-      await until(async () => (await proc.call<unknown[]>('locks.list', {})).length === 0, 'no lock left', 5_000);
+      await until(async () => (await proc.call<unknown[]>('locks.list', {})).length === 0, 'no lock left', 15_000);
       trace.push(`checked after ${Date.now() - started} ms`);
       console.info(`crash-restart: ${trace.join('; ')}`);
     },

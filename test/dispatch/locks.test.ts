@@ -73,7 +73,7 @@ describe('session locks (L1–L6)', () => {
     // A console that died between a task's end and the release leaves exactly this behind.
     await h.store.acquireLock('ghost', id);
     expect(await h.store.getLock('ghost')).not.toBeNull();
-    await until(async () => (await h.store.getLock('ghost')) === null, 'the sweep released the ghost lock', 3_000);
+    await until(async () => (await h.store.getLock('ghost')) === null, 'the sweep released the ghost lock', 15_000);
   });
 
   it('L3, L6, L4: a locked server that dies makes the lock stuck and the session wait; force-unlock with a reason requeues its tasks elsewhere, audited', async () => {
@@ -90,7 +90,7 @@ describe('session locks (L1–L6)', () => {
     // L6: the session's new task waits on its lock (policy default: failover wait).
     await until(() => h.updates.some((u) => u.id === next.task.id && (u.waiting ?? '').startsWith('waiting on lock: gpu-a is unhealthy')), 'waiting on lock');
     // L3: after the grace period the lock is stuck, with the reason.
-    await until(async () => (await lockOf('studio'))?.state === 'stuck', 'lock stuck', 5_000);
+    await until(async () => (await lockOf('studio'))?.state === 'stuck', 'lock stuck', 20_000);
     expect((await lockOf('studio'))?.stuckReason).toMatch(/^server gpu-a unhealthy for \d+ s/);
     expect((await h.task(next.task.id)).status).toBe('queued');
 

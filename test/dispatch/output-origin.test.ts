@@ -46,13 +46,12 @@ async function view(sim: SimServer, ref: { filename: string; subfolder: string; 
 }
 
 describe('outputs come from the server that ran the task (T6)', () => {
-  it('T6 L2: 5 servers with colliding file names, sessions moving between waves and drains: every stored output is byte-identical to /view on the task’s own server and to no other server’s file of that name', { timeout: 60_000 }, async () => {
+  it('T6 L2: 5 servers with colliding file names, sessions moving between waves and drains: every stored output is byte-identical to /view on the task’s own server and to no other server’s file of that name', { timeout: 120_000 }, async () => {
     h = await startHarness();
     const harness = h;
     const sims: SimServer[] = [];
     const ids: string[] = [];
     for (let i = 0; i < SERVERS; i++) {
-      // Short jobs, but long enough that a mid-wave drain finds sessions with work on a server.
       const sim = await harness.sim(`gpu-${i + 1}`, { durations: { EmptyImage: 60, ImageInvert: 5, SaveImage: 5 } });
       sims.push(sim);
       ids.push(await harness.addServer(sim));
@@ -76,15 +75,21 @@ describe('outputs come from the server that ran the task (T6)', () => {
     };
 
     for (let wave = 0; wave < WAVES; wave++) {
+      // The workers are held while a wave is placed, so the sessions' first tasks are surely
+      // still on their servers when the second pair is drained, however slow the machine.
+      for (const sim of sims) sim.pauseWorker();
       // Between waves: a new pair drained; the sessions' locks went when they became idle.
       await drain(2 * wave);
       await submitWave(wave);
+      // Placed: the three open servers hold their in-flight limit (2) each; the rest wait in our queue.
+      await until(() => sims.reduce((n, sim) => n + sim.queueDepth().pending, 0) === (SERVERS - 2) * 2, `wave ${wave}: first tasks on their servers`);
       // Inside the wave: another pair drained while the sessions' first tasks are on their servers,
       // then the sessions' next tasks: those locked to a newly drained server move once it is done.
       await drain(2 * wave + 1);
       await submitWave(wave);
-      await Promise.all(planned.filter((p) => p.wave === wave).map((p) => harness.waitFor(p.id, ['succeeded', 'failed', 'cancelled', 'interrupted'], 20_000)));
-      await until(async () => (await harness.call<LockView[]>('locks.list', {})).length === 0, `wave ${wave}: every idle session's lock released`, 2_000);
+      for (const sim of sims) sim.resumeWorker();
+      await Promise.all(planned.filter((p) => p.wave === wave).map((p) => harness.waitFor(p.id, ['succeeded', 'failed', 'cancelled', 'interrupted'], 60_000)));
+      await until(async () => (await harness.call<LockView[]>('locks.list', {})).length === 0, `wave ${wave}: every idle session's lock released`, 15_000);
     }
 
     const tasks = new Map<string, TaskView>();

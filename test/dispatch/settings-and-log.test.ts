@@ -16,7 +16,7 @@ describe('settings and the log (U6, U7)', () => {
   it('U6, B4, S4: settings show the database and timings; limits and retention change at once, are saved and audited', async () => {
     h = await startHarness();
     const before = await h.call<ConsoleSettings>('settings.get', {});
-    expect(before).toMatchObject({ database: { backend: 'sqlite' }, retentionDays: null, dispatch: { maxQueued: 10_000 }, probe: { timeoutMs: 1_000 } });
+    expect(before).toMatchObject({ database: { backend: 'sqlite' }, retentionDays: null, dispatch: { maxQueued: 10_000 }, probe: { timeoutMs: 10_000 } });
     const after = await h.call<ConsoleSettings>('settings.set', { retentionDays: 30, dispatch: { maxQueued: 1 } });
     expect(after).toMatchObject({ retentionDays: 30, dispatch: { maxQueued: 1 } });
     await h.submit({ workflow: modelFreeWorkflow({ seed: 1 }) });

@@ -203,7 +203,7 @@ describe('exactly-once submission and tracking (T4, T5)', () => {
     await until(() => a.executions().length === 1, 'the job ended on the server');
     expect((await h.task(task.id)).status).toBe('running');
     await a.lift('http500');
-    const done = await h.waitFor(task.id, ['succeeded'], 5_000);
+    const done = await h.waitFor(task.id, ['succeeded'], 30_000);
     expect(done.outputs).toHaveLength(1);
   });
 });

@@ -97,6 +97,40 @@ function changeTo(to: TaskStatus, n: number): TaskChange {
 const HAPPY_FIRST: TaskStatus[] = ['dispatched', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'queued'];
 const legalTargets = (from: TaskStatus): TaskStatus[] => HAPPY_FIRST.filter((to) => (ALLOWED_FROM[to] as readonly TaskStatus[]).includes(from));
 
+/** A legal move of model task `task` from `from` to `to`, as a command. */
+function go(task: number, from: TaskStatus, to: TaskStatus): Cmd {
+  const pick = legalTargets(from).indexOf(to);
+  if (pick < 0) throw new Error(`${from} → ${to} is not an edge of the machine`);
+  return { kind: 'move', task, legal: true, pick, stale: false };
+}
+
+/**
+ * One sequence that reaches every status, outcome and refusal the coverage check below asks
+ * for. fast-check runs it before the random ones, so that check holds for every seed: with
+ * random runs alone, a seed that never re-ran a `once` success without force failed CI.
+ */
+const COVERING: Cmd[] = [
+  { kind: 'submit', type: 'order', key: 'k1' }, // task 0: created
+  { kind: 'submit', type: 'order', key: 'k1' }, // deduplicated
+  { kind: 'submit', type: 'default', key: 'k2' }, // task 1: created
+  { kind: 'submit', type: 'default', key: 'k2' }, // conflict
+  { kind: 'submit', type: 'default', key: null }, // task 2
+  { kind: 'submit', type: 'default', key: null }, // task 3
+  go(0, 'queued', 'dispatched'),
+  go(0, 'dispatched', 'running'),
+  go(0, 'running', 'succeeded'),
+  { kind: 'rerun', task: 0, ended: true, force: false, reason: false }, // rerun_refused
+  { kind: 'move', task: 0, legal: true, pick: 0, stale: true }, // terminal
+  { kind: 'progress', task: 1, stale: false }, // illegal_transition (still queued)
+  { kind: 'move', task: 1, legal: true, pick: 0, stale: true }, // version_conflict
+  go(1, 'queued', 'cancelled'),
+  go(2, 'queued', 'dispatched'),
+  go(2, 'dispatched', 'failed'),
+  go(3, 'queued', 'dispatched'),
+  go(3, 'dispatched', 'running'),
+  go(3, 'running', 'interrupted'),
+];
+
 /** Runs `op`; returns its value or the LedgerError code. Anything else fails the property. */
 async function attempt<T>(op: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code: LedgerErrorCode }> {
   try {
@@ -254,7 +288,7 @@ async function checkInvariants(store: Store, model: ModelTask[], prev: Map<strin
 describe('T3 as a property: random command sequences on the real SQLite ledger', () => {
   it('T2, T3: status moves only along ALLOWED_FROM, terminal rows never change, versions step by one, keys have one claimant, replay(events) = row', async () => {
     const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
-    await fc.assert(fc.asyncProperty(fc.array(cmdArb, { minLength: 1, maxLength: 30, size: '+1' }), runSequence), { numRuns: Number(process.env.FC_RUNS ?? 100), ...(seed === undefined ? {} : { seed }) });
+    await fc.assert(fc.asyncProperty(fc.array(cmdArb, { minLength: 1, maxLength: 30, size: '+1' }), runSequence), { numRuns: Number(process.env.FC_RUNS ?? 100), examples: [[COVERING]], ...(seed === undefined ? {} : { seed }) });
     const expected = [
       ...TASK_STATUSES.map((st) => `status:${st}`),
       ...['created', 'deduplicated', 'conflict'].map((o) => `outcome:${o}`),
