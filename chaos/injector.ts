@@ -50,6 +50,8 @@ export class Injector {
     private readonly log: (line: string) => void,
     /** Submissions on the wire now: a kill waits (briefly) for one, so some answers die with it. */
     private readonly submissionsInFlight: () => number,
+    /** A crash at least this long that the engine never called unhealthy breaks F6. */
+    private readonly detectBoundMs: number,
   ) {}
 
   /** Feed of the engine's health events (see `EngineLives`' options). */
@@ -143,8 +145,8 @@ export class Injector {
     const lift = (async () => {
       await sleep(f.durationMs);
       if (rec && this.watching.get(sim.name)?.rec === rec) {
-        // Back up before the engine noticed: for a crash of 2 s or more that breaks F6.
-        if (rec.durationMs >= 2_000) rec.undetected = true;
+        // Back up before the engine noticed: for a crash as long as the detection bound that breaks F6.
+        if (rec.durationMs >= this.detectBoundMs) rec.undetected = true;
         else rec.unmeasured = `restarted after ${rec.durationMs} ms, before the engine noticed`;
         this.watching.delete(sim.name);
       }
