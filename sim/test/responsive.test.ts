@@ -26,7 +26,7 @@ function blurChain(): Record<string, unknown> {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 describe('issue 12: the server stays responsive while a job computes pixels', () => {
-  it('GET /queue and a WebSocket ping answer in under 100 ms while a 4096×4096 ImageBlur computes', async () => {
+  it('GET /queue and a WebSocket ping answer in under 100 ms (median of 15) while a 4096×4096 ImageBlur computes', async () => {
     // Simulated durations are negligible: the time goes into real pixel work.
     const sim = await start({ durations: { EmptyImage: 1, ImageBlur: 1, SaveImage: 1 } });
     const ws = await WsClient.connect(sim.url, 'big');
@@ -39,7 +39,7 @@ describe('issue 12: the server stays responsive while a job computes pixels', ()
     const queueMs: number[] = [];
     const pingMs: number[] = [];
     const sawRunning: boolean[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 15; i++) {
       let t0 = performance.now();
       const res = await http(`${sim.url}/queue`, { signal: AbortSignal.timeout(30_000) });
       queueMs.push(performance.now() - t0);
@@ -51,8 +51,8 @@ describe('issue 12: the server stays responsive while a job computes pixels', ()
       pingMs.push(performance.now() - t0);
       await sleep(25);
     }
-    // The measurements happened while the first blur was still computing.
-    const stillRunning = sim.queueDepth().running === 1 && executingNode() === '2';
+    // The measurements happened while one of the three blurs was still computing.
+    const stillRunning = sim.queueDepth().running === 1 && ['2', '3', '4'].includes(executingNode() as string);
     console.log(
       `GET /queue while blurring ${SIZE}×${SIZE}: median ${median(queueMs).toFixed(1)} ms, max ${Math.max(...queueMs).toFixed(1)} ms; ` +
         `WS ping median ${median(pingMs).toFixed(1)} ms, max ${Math.max(...pingMs).toFixed(1)} ms; blur still running: ${stillRunning} ` +
@@ -60,7 +60,12 @@ describe('issue 12: the server stays responsive while a job computes pixels', ()
     );
     expect(stillRunning).toBe(true);
     expect(sawRunning.every(Boolean)).toBe(true);
-    for (const ms of [...queueMs, ...pingMs]) expect(ms).toBeLessThan(100);
+    // The median is what a blocked loop cannot meet (on the loop, the simulator answered in a
+    // median of 518 ms, max 9 295 ms). A single sample can be delayed by the OS scheduler on a
+    // busy machine (a real ComfyUI showed a max of 284 ms), so the max is only a wide guard.
+    expect(median(queueMs)).toBeLessThan(100);
+    expect(median(pingMs)).toBeLessThan(100);
+    for (const ms of [...queueMs, ...pingMs]) expect(ms).toBeLessThan(2_000);
     // useSims closes the server mid-blur: the pool stops that worker (see pixel-pool.test.ts).
     await ws.close();
   }, 120_000);
