@@ -34,7 +34,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          // The demo fleet's pixel worker thread (sim/src/pixel-pool.ts looks for it next to the bundle).
+          // The demo fleet's pixel worker thread. The simulator sits in the demo fleet's chunk
+          // (out/main/chunks, loaded by import() when the demo starts); sim/src/pixel-pool.ts looks
+          // for pixel-worker.js next to that chunk, then one folder up, where this entry lands.
           'pixel-worker': resolve(__dirname, 'sim/src/pixel-worker.ts'),
         },
       },

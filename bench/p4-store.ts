@@ -8,8 +8,8 @@ import type { Store } from '../src/main/engine/store/store';
 import { LedgerError } from '../src/main/engine/tasks/ledger-error';
 import type { TaskChange } from '../src/main/engine/tasks/move-to';
 import { MoveTo } from '../src/main/engine/tasks/move-to';
-import { createDatabase, findPgBin, startPostgresCluster } from '../test/support/postgres';
-import { txt2img } from '../test/store/fixtures/workflows';
+import { createDatabase, findPgBin, startPostgresCluster } from '../harness/postgres';
+import { txt2img } from '../harness/workflows';
 
 /**
  * P4 (zero lost updates; SQLite ≥ 5 000 transitions/s): 100 000 tasks, 50 concurrent writers,

@@ -6,8 +6,8 @@ import { openPostgresStore } from '../src/main/engine/store/open-postgres';
 import { openSqliteStore } from '../src/main/engine/store/open-sqlite';
 import type { Store } from '../src/main/engine/store/store';
 import { MoveTo } from '../src/main/engine/tasks/move-to';
-import { txt2img } from '../test/store/fixtures/workflows';
-import { createDatabase, findPgBin, startPostgresCluster } from '../test/support/postgres';
+import { txt2img } from '../harness/workflows';
+import { createDatabase, findPgBin, startPostgresCluster } from '../harness/postgres';
 
 /**
  * P6 (RSS ≤ 200 MB): a ledger holding 100 000 tasks is filled, then a fresh engine process

@@ -142,7 +142,7 @@ export function mean(samples: readonly number[]): number {
 }
 
 /** mulberry32, shared with the tests: one seeded PRNG for arrivals and choices. */
-export { seeded as mulberry32 } from '../test/support/seeded-random';
+export { seeded as mulberry32 } from '../harness/seeded-random';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -3,9 +3,9 @@
  * restart, and a way for callers to wait out a restart. Calls go through {@link EngineLives.call},
  * which says which life answered so a caller can tell a lost answer from a refusal.
  */
-import type { ChildConfig } from '../test/support/engine-child';
-import type { EngineProcess, StartEngineOptions } from '../test/support/engine-process';
-import { EngineGone, startEngineProcess } from '../test/support/engine-process';
+import type { ChildConfig } from '../harness/engine-child';
+import type { EngineProcess, StartEngineOptions } from '../harness/engine-process';
+import { EngineGone, startEngineProcess } from '../harness/engine-process';
 
 export class EngineLives {
   private proc: EngineProcess | null = null;

@@ -4,7 +4,7 @@
  * long the engine takes to call a crashed server unhealthy (F6, P7), from the injection to the
  * health event's arrival, both on the driver's clock.
  */
-import type { HealthEvent } from '../test/support/engine-child';
+import type { HealthEvent } from '../harness/engine-child';
 import type { EngineLives } from './engine-life';
 import type { ChaosFleet } from './fleet';
 import { sleep } from './order-service';

@@ -7,8 +7,8 @@
  */
 import type { SubmitOutcome } from '../src/shared/tasks';
 import type { EngineLives } from './engine-life';
-import type { EngineProcess } from '../test/support/engine-process';
-import { EngineCallError, EngineGone } from '../test/support/engine-process';
+import type { EngineProcess } from '../harness/engine-process';
+import { EngineCallError, EngineGone } from '../harness/engine-process';
 import { workflowOf } from './fleet';
 import type { Order } from './plan';
 import { TASK_TYPES } from './plan';

@@ -3,7 +3,7 @@
  * and the faults injected, each at a fixed offset from the start. The same seed gives the same
  * plan; how the engine copes with it is what the run measures. Pure: no I/O, no clock.
  */
-import { seeded } from '../test/support/seeded-random';
+import { seeded } from '../harness/seeded-random';
 
 /** The two task types of a run: one per policy (T2, L6, T9). */
 export const TASK_TYPES = {

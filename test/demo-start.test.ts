@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConsoleSettings } from '../src/shared/api';
 import type { AuditPage } from '../src/shared/tasks';
-import { demoLauncher } from '../src/headless/demo-fleet';
+import { demoLauncher } from '../src/demo/launcher';
 import type { Harness } from './support/engine-harness';
 import { startHarness } from './support/engine-harness';
 import { until } from './support/until';

@@ -1,6 +1,6 @@
 /**
  * mulberry32: a small, fast seeded PRNG. The simulator draws its pictures with it, and the tests,
- * benchmarks and chaos run pick their moves with it (test/support/seeded-random), reproducibly.
+ * benchmarks and chaos run pick their moves with it (harness/seeded-random), reproducibly.
  */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

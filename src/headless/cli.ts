@@ -3,7 +3,7 @@ import { startConsoleEngine } from '../main/engine/host/start-console';
 import { HostArgsError, parseHostArgs } from '../main/engine/host/host-args';
 import { RestApiConfigError } from '../main/engine/host/rest-api';
 import { isLedgerError } from '../main/engine/tasks/ledger-error';
-import { demoLauncher } from './demo-fleet';
+import { demoLauncher } from '../demo/launcher';
 import { HostConfigError, startHeadlessHost } from './host';
 
 /**

@@ -1,5 +1,5 @@
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
-import { demoLauncher } from '../headless/demo-fleet';
+import { demoLauncher } from '../demo/launcher';
 import { appFiles, createAppUrl, dataDirUnder } from './app-url';
 import { parseHostArgs } from './engine/host/host-args';
 import { startConsoleEngine } from './engine/host/start-console';

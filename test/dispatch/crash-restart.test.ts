@@ -7,10 +7,10 @@ import type { FleetSnapshot } from '../../src/shared/fleet';
 import type { SubmitOutcome, TaskCounts, TaskPage } from '../../src/shared/tasks';
 import type { SimServer } from '../../sim/src';
 import { modelFreeWorkflow, startSim } from '../../sim/src';
-import { seeded } from '../support/seeded-random';
-import type { ChildConfig } from '../support/engine-child';
-import type { EngineProcess } from '../support/engine-process';
-import { EngineGone, killAllEngineProcesses, startEngineProcess } from '../support/engine-process';
+import { seeded } from '../../harness/seeded-random';
+import type { ChildConfig } from '../../harness/engine-child';
+import type { EngineProcess } from '../../harness/engine-process';
+import { EngineGone, killAllEngineProcesses, startEngineProcess } from '../../harness/engine-process';
 import { until } from '../support/until';
 
 /*

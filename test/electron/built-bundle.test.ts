@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../src/shared/transport';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/window-options';
@@ -27,7 +27,7 @@ function newestSource(dir: string): number {
 function buildIsCurrent(): boolean {
   if (!existsSync(MAIN) || !existsSync(PRELOAD)) return false;
   const built = Math.min(statSync(MAIN).mtimeMs, statSync(PRELOAD).mtimeMs);
-  return ['src/main', 'src/preload', 'src/shared', 'src/headless'].every((dir) => newestSource(join(ROOT, dir)) <= built);
+  return ['src/main', 'src/preload', 'src/shared', 'src/headless', 'src/demo', 'sim/src'].every((dir) => newestSource(join(ROOT, dir)) <= built);
 }
 
 let main = '';
@@ -56,6 +56,21 @@ describe('Issue 7: the built Electron bundles keep E1', () => {
   it('out/preload/index.js: requires only electron, exposes one API, uses only the contract channels', () => {
     const findings = scanPreloadBundle(preload, CHANNELS);
     expect(findings, describeFindings(findings)).toEqual([]);
+  });
+});
+
+describe('the Electron main bundle carries the simulator only for the demo', () => {
+  // A string of sim/src/pixel-pool.ts that survives minification.
+  const SIM_MARK = 'no pixel-worker entry next to the simulator';
+
+  it('M3: out/main/index.js holds no simulator; the demo fleet is a chunk of its own, required on start, its pixel worker one folder up', () => {
+    expect(main).not.toContain(SIM_MARK);
+    const lazy = /\.then\(\(\)\s*=>\s*require\("\.\/(chunks\/demo-fleet-[\w-]+\.js)"\)\)/.exec(main);
+    expect(lazy, 'the demo launcher loads the demo fleet by import()').not.toBeNull();
+    const chunk = join(ROOT, 'out/main', lazy![1]!);
+    expect(readFileSync(chunk, 'utf8')).toContain(SIM_MARK);
+    // sim/src/pixel-pool.ts looks next to its chunk, then one folder up.
+    expect(existsSync(join(dirname(chunk), '..', 'pixel-worker.js'))).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@ import type { ApiError, Result } from '../../src/shared/api';
 import type { AuditPage, TaskPage } from '../../src/shared/tasks';
 import type { Harness } from '../support/engine-harness';
 import { startHarness } from '../support/engine-harness';
-import { txt2img } from '../store/fixtures/workflows';
+import { txt2img } from '../../harness/workflows';
 import { ipcPayloads } from './ipc-payloads.corpus';
 
 /**

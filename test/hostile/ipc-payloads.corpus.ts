@@ -1,5 +1,5 @@
 import type { ApiErrorCode } from '../../src/shared/api';
-import { txt2img } from '../store/fixtures/workflows';
+import { txt2img } from '../../harness/workflows';
 
 /**
  * E1, E2: hostile (name, args) pairs as a renderer (Electron IPC) or a browser (the bridge)

@@ -3,7 +3,7 @@ import type { Result } from '../../src/shared/api';
 import type { SubmitOutcome, TaskPage, WorkflowIssue } from '../../src/shared/tasks';
 import type { Harness } from '../support/engine-harness';
 import { startHarness } from '../support/engine-harness';
-import { txt2img } from '../store/fixtures/workflows';
+import { txt2img } from '../../harness/workflows';
 import { badWorkflows, toleratedWorkflows } from './workflows.corpus';
 
 /**

@@ -1,5 +1,5 @@
 import type { ApiErrorCode } from '../../src/shared/api';
-import { txt2img } from '../store/fixtures/workflows';
+import { txt2img } from '../../harness/workflows';
 
 /**
  * T1: bad workflows, each with the typed error it must get and what the message must name.

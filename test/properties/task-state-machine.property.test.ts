@@ -12,8 +12,8 @@ import { MoveTo } from '../../src/main/engine/tasks/move-to';
 import { ALLOWED_FROM, canMove, isTerminal, TASK_STATUSES } from '../../src/main/engine/tasks/task-states';
 import { openSqliteStore } from '../../src/main/engine/store/open-sqlite';
 import type { Store } from '../../src/main/engine/store/store';
-import { ManualClock } from '../support/manual-clock';
-import { sequence, txt2img } from '../store/fixtures/workflows';
+import { ManualClock } from '../../harness/manual-clock';
+import { sequence, txt2img } from '../../harness/workflows';
 
 /**
  * T2, T3 as a model-based property: random command sequences (submit with and without keys

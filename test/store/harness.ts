@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import type { LedgerOptions, Store } from '../../src/main/engine/store/store';
-import { createDatabase } from '../support/postgres';
+import { createDatabase } from '../../harness/postgres';
 import type { LedgerTarget } from './fixtures/open-target';
 import { openTarget } from './fixtures/open-target';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/main/engine/store/open-postgres';
 import { storeTarget } from '../../src/main/engine/store/open-store';
-import { adminQuery } from '../support/postgres';
+import { adminQuery } from '../../harness/postgres';
 import { ledgerConformance } from './conformance';
 import { rejectsWith } from './fixtures/expect-error';
-import { txt2img } from './fixtures/workflows';
+import { txt2img } from '../../harness/workflows';
 import { postgresBackend } from './harness';
 
 const backend = postgresBackend();

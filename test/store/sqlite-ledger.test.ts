@@ -6,8 +6,8 @@ import { openStore, storeTarget } from '../../src/main/engine/store/open-store';
 import { openSqliteStore } from '../../src/main/engine/store/open-sqlite';
 import { ledgerConformance } from './conformance';
 import { rejectsWith } from './fixtures/expect-error';
-import { seeded } from '../support/seeded-random';
-import { txt2img } from './fixtures/workflows';
+import { seeded } from '../../harness/seeded-random';
+import { txt2img } from '../../harness/workflows';
 import { sqliteBackend } from './harness';
 
 const backend = sqliteBackend();

@@ -9,6 +9,7 @@ import { openSqliteStore } from '../../src/main/engine/store/open-sqlite';
 import type { Store } from '../../src/main/engine/store/store';
 import type { SimOptions, SimServer } from '../../sim/src';
 import { startSim } from '../../sim/src';
+import { FAST_ENGINE, FAST_LEDGER } from '../../harness/fast-timings';
 import { until } from './until';
 
 /**
@@ -41,22 +42,6 @@ export interface HarnessOptions {
   /** Reuse a folder (and its ledger) instead of a fresh one: for restart tests. */
   dir?: string;
 }
-
-export const FAST_ENGINE: Partial<EngineOptions> = {
-  deltaIntervalMs: 5,
-  // Probes often, but a probe fails only after 10 s: on a loaded machine a healthy simulator
-  // may take a second to answer, and a failed probe would turn it unhealthy and lose its tasks.
-  // The faults these tests inject (crash, HTTP 500) fail a probe at once.
-  probe: { queueIntervalMs: 200, statsIntervalMs: 2_000, timeoutMs: 10_000, retryMs: 100 },
-  backoff: { minDelayMs: 20, maxDelayMs: 200 },
-  log: () => undefined,
-};
-
-export const FAST_LEDGER: Partial<LedgerSetup> = {
-  tracker: { quietMs: 1_500, watchdogTickMs: 100, serverLostAfterMs: 500, progressIntervalMs: 100 },
-  dispatch: { settleMs: 300 },
-  locks: { sweepMs: 200, unhealthyGraceMs: 1_000, stallMs: 60_000 },
-};
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'cf-engine-'));

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPostgresCluster } from './postgres';
+import { startPostgresCluster } from '../../harness/postgres';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -3,7 +3,7 @@ import type { WorkflowIssue } from '../../../src/shared/tasks';
 import { MoveTo } from '../../../src/main/engine/tasks/move-to';
 import type { Backend } from '../harness';
 import { rejectsWith } from '../fixtures/expect-error';
-import { sequence, txt2img } from '../fixtures/workflows';
+import { sequence, txt2img } from '../../../harness/workflows';
 
 /** T1 and other input the ledger refuses, the same way on both databases. Nothing is stored. */
 export function badInputSuite(backend: Backend): void {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MoveTo } from '../../../src/main/engine/tasks/move-to';
-import { ManualClock } from '../../support/manual-clock';
+import { ManualClock } from '../../../harness/manual-clock';
 import type { Backend } from '../harness';
 import { rejectsWith } from '../fixtures/expect-error';
-import { sequence, txt2img } from '../fixtures/workflows';
+import { sequence, txt2img } from '../../../harness/workflows';
 
 /** Store side of session locks (L2, L3, L4, L5): atomic primitives for one or two dispatchers. */
 export function locksSuite(backend: Backend): void {

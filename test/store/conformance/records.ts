@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../../../src/shared/fleet';
-import { ManualClock } from '../../support/manual-clock';
+import { ManualClock } from '../../../harness/manual-clock';
 import type { Backend } from '../harness';
 import { rejectsWith } from '../fixtures/expect-error';
-import { sequence, txt2img } from '../fixtures/workflows';
+import { sequence, txt2img } from '../../../harness/workflows';
 
 /** Audit log, settings, the fleet's server registry, and persistence across a restart. */
 export function recordsSuite(backend: Backend): void {

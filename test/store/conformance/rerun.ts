@@ -3,7 +3,7 @@ import { MoveTo } from '../../../src/main/engine/tasks/move-to';
 import type { Store } from '../../../src/main/engine/store/store';
 import type { Backend } from '../harness';
 import { rejectsWith } from '../fixtures/expect-error';
-import { sequence, txt2img } from '../fixtures/workflows';
+import { sequence, txt2img } from '../../../harness/workflows';
 
 /** T8: re-runs are new tasks linked to their parent, subject to the policy, audited. */
 export function rerunSuite(backend: Backend): void {

@@ -5,12 +5,12 @@ import { LedgerError } from '../../../src/main/engine/tasks/ledger-error';
 import type { TaskChange } from '../../../src/main/engine/tasks/move-to';
 import { MoveTo } from '../../../src/main/engine/tasks/move-to';
 import type { Store } from '../../../src/main/engine/store/store';
-import { ManualClock } from '../../support/manual-clock';
+import { ManualClock } from '../../../harness/manual-clock';
 import type { Backend } from '../harness';
 import { rejectsWith } from '../fixtures/expect-error';
 import { nextMove } from '../fixtures/next-move';
-import { seeded } from '../../support/seeded-random';
-import { sequence, txt2img } from '../fixtures/workflows';
+import { seeded } from '../../../harness/seeded-random';
+import { sequence, txt2img } from '../../../harness/workflows';
 
 /** T3 and the two status-writer scenarios of field report 002 (S3). */
 export function stateMachineSuite(backend: Backend): void {

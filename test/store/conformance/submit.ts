@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { SubmitOutcome } from '../../../src/shared/tasks';
 import { MoveTo } from '../../../src/main/engine/tasks/move-to';
 import type { Store } from '../../../src/main/engine/store/store';
-import { ManualClock } from '../../support/manual-clock';
+import { ManualClock } from '../../../harness/manual-clock';
 import type { Backend } from '../harness';
 import { rejectsWith } from '../fixtures/expect-error';
-import { sequence, txt2img } from '../fixtures/workflows';
+import { sequence, txt2img } from '../../../harness/workflows';
 
 /** T2 and the two submission scenarios of field report 002 (S3). */
 export function submitSuite(backend: Backend): void {

@@ -3,7 +3,7 @@ import type { CommandArgs, CommandName, FleetApi, Result } from '../../../shared
 import type { HostEvent } from '../../../shared/fleet';
 import { createFleetStore } from '../store/fleet/store';
 import { deltasEvent, removed, server, snapshot, snapshotEvent, upsert, withQueue } from '../testing/fixtures';
-import { ManualClock } from '../../../../test/support/manual-clock';
+import { ManualClock } from '../../../../harness/manual-clock';
 import { staticConnection, type ConnectionSource, type EngineConnection } from '../transport/connection';
 
 import { connectStore } from './connect-store';

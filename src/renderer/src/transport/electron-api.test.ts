@@ -3,7 +3,7 @@ import type { Result } from '../../../shared/api';
 import type { HostEvent } from '../../../shared/fleet';
 import type { PreloadBridge } from '../../../shared/transport';
 import { deltasEvent, server, snapshot } from '../testing/fixtures';
-import { ManualClock } from '../../../../test/support/manual-clock';
+import { ManualClock } from '../../../../harness/manual-clock';
 import { createElectronApi } from './electron-api';
 
 /** A preload bridge whose snapshot answers the test releases by hand. */

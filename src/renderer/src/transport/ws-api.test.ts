@@ -3,7 +3,7 @@ import type { HostEvent } from '../../../shared/fleet';
 import type { BridgeCall } from '../../../shared/transport';
 import { fakeSockets } from '../testing/fake-bridge-socket';
 import { deltasEvent, server, snapshot, snapshotEvent } from '../testing/fixtures';
-import { ManualClock } from '../../../../test/support/manual-clock';
+import { ManualClock } from '../../../../harness/manual-clock';
 import type { EngineConnection } from './connection';
 import { createWsFleetApi } from './ws-api';
 

@@ -12,18 +12,19 @@
  *   stdin    one {@link ChildRequest} per line; end of stdin stops the engine and the process
  *
  * Engine log lines are appended (synchronously, so a SIGKILL loses none) to `<dir>/engine.log`,
- * each prefixed with the pid. Run with `node --import tsx test/support/engine-child.ts '<json>'`;
+ * each prefixed with the pid. Run with `node --import tsx harness/engine-child.ts '<json>'`;
  * `engine-process.ts` does that and speaks the protocol.
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Result } from '../../src/shared/api';
-import type { HealthState } from '../../src/shared/fleet';
-import type { EngineOptions, LedgerSetup } from '../../src/main/engine/engine';
-import { Engine } from '../../src/main/engine/engine';
-import type { ServerInput } from '../../src/main/engine/fleet/fleet-monitor';
-import { openSqliteStore } from '../../src/main/engine/store/open-sqlite';
+import type { Result } from '../src/shared/api';
+import type { HealthState } from '../src/shared/fleet';
+import type { EngineOptions, LedgerSetup } from '../src/main/engine/engine';
+import { Engine } from '../src/main/engine/engine';
+import type { ServerInput } from '../src/main/engine/fleet/fleet-monitor';
+import { openSqliteStore } from '../src/main/engine/store/open-sqlite';
+import { FAST_ENGINE, FAST_LEDGER } from './fast-timings';
 
 type EngineTimings = Pick<EngineOptions, 'probe' | 'health' | 'backoff' | 'deltaIntervalMs'>;
 type LedgerTimings = Pick<LedgerSetup, 'tracker' | 'dispatch' | 'locks'>;
@@ -35,7 +36,7 @@ export interface ChildConfig {
   servers: ServerInput[];
   /**
    * What `engine` and `ledger` override: `fast` (default) the short test timings of
-   * `engine-harness.ts`; `product` the Engine's own defaults, so detection and loss handling
+   * `fast-timings.ts`; `product` the Engine's own defaults, so detection and loss handling
    * are the real ones (the chaos run).
    */
   timings?: 'fast' | 'product';
@@ -84,14 +85,9 @@ export interface HealthEvent {
 
 export type ChildLine = ChildReady | ChildReply | HealthEvent;
 
-/**
- * The timings the config's overrides apply to. The test timings are imported only when used:
- * they live in `engine-harness.ts`, which loads the simulator too, and a `product` engine (the
- * chaos run, restarted many times) should not pay for that on every start.
- */
-async function baseTimings(timings: ChildConfig['timings']): Promise<{ engine: EngineTimings; ledger: LedgerTimings }> {
+/** The timings the config's overrides apply to. */
+function baseTimings(timings: ChildConfig['timings']): { engine: EngineTimings; ledger: LedgerTimings } {
   if (timings === 'product') return { engine: {}, ledger: {} };
-  const { FAST_ENGINE, FAST_LEDGER } = await import('./engine-harness');
   const { deltaIntervalMs, probe, health, backoff } = FAST_ENGINE;
   const { tracker, dispatch, locks } = FAST_LEDGER;
   return { engine: { deltaIntervalMs, probe, health, backoff }, ledger: { tracker, dispatch, locks } };
@@ -102,7 +98,7 @@ async function main(): Promise<void> {
   const logFile = join(config.dir, 'engine.log');
   const log = (line: string) => appendFileSync(logFile, `${new Date().toISOString()} [${process.pid}] ${line}\n`);
   log('starting');
-  const base = await baseTimings(config.timings);
+  const base = baseTimings(config.timings);
   const store = await openSqliteStore({ file: join(config.dir, 'ledger.sqlite') });
   const engine = new Engine({
     ...base.engine,
@@ -159,7 +155,10 @@ async function main(): Promise<void> {
   rl.once('close', () => {
     log('stdin closed; stopping');
     engine.dispose();
-    store.close().finally(() => process.exit(0));
+    void store
+      .close()
+      .catch((err: unknown) => log(`closing the ledger failed: ${String(err)}`))
+      .finally(() => process.exit(0));
   });
 }
 

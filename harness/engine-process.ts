@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import type { ChildArgs, ChildConfig, ChildLine, ChildReady, ChildReply, ChildRequest, HealthEvent } from './engine-child';
 
 const CHILD = join(__dirname, 'engine-child.ts');
-const REPO = join(__dirname, '..', '..');
+const REPO = join(__dirname, '..');
 /** A long run's child can write a lot to stderr; the start is what explains a failure. */
 const STDERR_KEPT_CHARS = 64_000;
 

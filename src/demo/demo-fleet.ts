@@ -1,6 +1,11 @@
+/**
+ * The simulator-bearing half of the demo fleet. Only `launcher.ts` loads it, by a dynamic
+ * `import()` when the demo is started: no host imports it statically, so the Electron main
+ * bundle carries `sim/` in a chunk of its own that is loaded only for the demo.
+ */
 import type { SimServer } from '../../sim/src';
 import { startFleet, txt2imgWorkflow } from '../../sim/src';
-import type { DemoLauncher, Engine } from '../main/engine/engine';
+import type { Engine } from '../main/engine/engine';
 import type { ServerInput } from '../main/engine/fleet/fleet-monitor';
 
 export interface DemoFleet {
@@ -51,32 +56,6 @@ export async function startDemoFleet(log: (line: string) => void): Promise<DemoF
       stopped = true;
       if (timer) clearTimeout(timer);
       await Promise.all(servers.map((s) => s.close()));
-    },
-  };
-}
-
-/**
- * M3 from the console: the host hands this to the engine, and the empty fleet view's "start the
- * demo" button calls it. Saved demo servers (from an earlier run) move to the new ports by name.
- */
-export function demoLauncher(log: (line: string) => void): DemoLauncher & { close(): Promise<void> } {
-  let fleet: Promise<DemoFleet> | null = null;
-  return {
-    get running() {
-      return fleet !== null;
-    },
-    async start(engine) {
-      fleet ??= startDemoFleet(log);
-      const demo = await fleet.catch((err: unknown) => {
-        fleet = null;
-        throw err;
-      });
-      await engine.placeServers(demo.serverInputs);
-      demo.startLoad(engine);
-      return { servers: demo.servers.map((s) => s.name) };
-    },
-    close: async () => {
-      await (await fleet)?.close();
     },
   };
 }
