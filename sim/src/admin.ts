@@ -110,7 +110,7 @@ export function startAdmin(servers: readonly SimServer[], o: { port: number; hos
   const host = o.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    handle(req, servers, o.speeds ?? [])
+    void handle(req, servers, o.speeds ?? [])
       .catch((err: unknown) => error(500, 'internal', err instanceof Error ? err.message : String(err)))
       .then((reply) => {
         res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8' });

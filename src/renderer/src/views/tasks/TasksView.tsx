@@ -72,15 +72,16 @@ export function TasksView() {
   const isSelected = useCallback((id: TaskId) => selection.all || selection.ids.has(id), [selection]);
 
   const onRerun = useCallback(
-    async (row: TaskRow) => {
-      const result = await actions.rerun(row.id);
-      if (result.ok) {
-        const { outcome, task } = result.value;
-        setNotice({ tone: 'ok', text: `Re-run of ${shortId(row.id)}: ${outcome}.`, link: { id: task.id, label: `open ${shortId(task.id)}` } });
-      } else {
-        const force = result.error.code === 'rerun_refused' ? { id: row.id, label: 'open it to force a re-run with a reason' } : undefined;
-        setNotice({ tone: 'bad', text: result.error.message, ...(force ? { link: force } : {}) });
-      }
+    (row: TaskRow) => {
+      void actions.rerun(row.id).then((result) => {
+        if (result.ok) {
+          const { outcome, task } = result.value;
+          setNotice({ tone: 'ok', text: `Re-run of ${shortId(row.id)}: ${outcome}.`, link: { id: task.id, label: `open ${shortId(task.id)}` } });
+        } else {
+          const force = result.error.code === 'rerun_refused' ? { id: row.id, label: 'open it to force a re-run with a reason' } : undefined;
+          setNotice({ tone: 'bad', text: result.error.message, ...(force ? { link: force } : {}) });
+        }
+      });
     },
     [actions],
   );
