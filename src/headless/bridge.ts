@@ -2,6 +2,9 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { BridgeServerFrame } from '../shared/transport';
 import type { Engine } from '../main/engine/engine';
+import type { Clock } from '../main/engine/core/clock';
+import { systemClock } from '../main/engine/core/clock';
+import { RepeatedWarnings } from './repeated-warnings';
 
 const callFrame = z.object({ kind: z.literal('call'), id: z.number().int().nonnegative(), name: z.string().max(100), args: z.unknown() });
 
@@ -9,11 +12,20 @@ const callFrame = z.object({ kind: z.literal('call'), id: z.number().int().nonne
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 
+export interface BridgeClientOptions {
+  /** Time for the warning limiter (tests move it by hand); the system clock by default. */
+  clock?: Clock;
+  /** A dropped-frame warning repeats at most once per this many ms per connection (default 10 s). */
+  warnIntervalMs?: number;
+}
+
 /**
  * Serves one browser connection: snapshot first, then every delta batch; calls are routed to
  * the engine and always answered. The same names as the Electron IPC channels travel here.
  */
-export function attachBridgeClient(engine: Engine, ws: WebSocket, log: (line: string) => void): void {
+export function attachBridgeClient(engine: Engine, ws: WebSocket, log: (line: string) => void, options: BridgeClientOptions = {}): void {
+  // Frames without an id cannot be answered, only logged: per cause, once, then a count.
+  const warnings = new RepeatedWarnings({ log, clock: options.clock ?? systemClock, intervalMs: options.warnIntervalMs });
   const send = (frame: BridgeServerFrame) => {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -37,7 +49,7 @@ export function attachBridgeClient(engine: Engine, ws: WebSocket, log: (line: st
     try {
       json = JSON.parse(data.toString());
     } catch {
-      log('bridge: dropped a frame that is not JSON');
+      warnings.warn('not-json', 'bridge: dropped a frame that is not JSON');
       return;
     }
     const parsed = callFrame.safeParse(json);
@@ -46,7 +58,7 @@ export function attachBridgeClient(engine: Engine, ws: WebSocket, log: (line: st
       if (typeof id === 'number') {
         send({ kind: 'result', id, result: { ok: false, error: { code: 'bad_request', message: `bridge frame is not a call: ${z.prettifyError(parsed.error)}` } } });
       } else {
-        log('bridge: dropped a frame that is not a call');
+        warnings.warn('not-a-call', 'bridge: dropped a frame that is not a call');
       }
       return;
     }
@@ -69,6 +81,7 @@ export function attachBridgeClient(engine: Engine, ws: WebSocket, log: (line: st
   const end = () => {
     clearInterval(heartbeat);
     subscription.dispose();
+    warnings.dispose();
   };
   ws.on('close', end);
   ws.on('error', end);

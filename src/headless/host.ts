@@ -1,11 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Engine } from '../main/engine/engine';
+import type { Clock } from '../main/engine/core/clock';
+import { systemClock } from '../main/engine/core/clock';
+import { DEFAULT_HEADERS_TIMEOUT_MS, guardConnections, serverTimeouts } from '../main/engine/host/connection-guard';
 import { BRIDGE_PATH } from '../shared/transport';
 import { attachBridgeClient } from './bridge';
+import { RepeatedWarnings } from './repeated-warnings';
 import { serveStatic } from './static-files';
 
 export interface HeadlessHostOptions {
@@ -17,6 +21,14 @@ export interface HeadlessHostOptions {
   rendererDir: string;
   token: string | null;
   log: (line: string) => void;
+  /** Time for the log limiter (tests move it by hand); the system clock by default. */
+  clock?: Clock;
+  /** A repeated warning (a dropped bridge frame, a refused origin) is logged at most once per this many ms; default 10 s. */
+  warnIntervalMs?: number;
+  /** A request's headers must arrive within this many ms; default 10 s (see connection-guard.ts). */
+  headersTimeoutMs?: number;
+  /** Open connections at most (bridge sockets included); default 256, a quarter kept for requests in progress. */
+  maxConnections?: number;
 }
 
 export interface HeadlessHost {
@@ -26,6 +38,8 @@ export interface HeadlessHost {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** After its headers, a request (a GET without body) must be complete within this much more. */
+const REQUEST_GRACE_MS = 20_000;
 
 export class HostConfigError extends Error {
   override readonly name = 'HostConfigError';
@@ -61,7 +75,13 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
     return a.length === b.length && timingSafeEqual(a, b);
   };
 
-  const server = createServer((req, res) => {
+  const clock = opts.clock ?? systemClock;
+  // Any page on this machine may try the bridge: its refusals are logged once, then counted.
+  const refusals = new RepeatedWarnings({ log: opts.log, clock, intervalMs: opts.warnIntervalMs });
+
+  // Requests here are GETs of the renderer's files: no body, so the whole request is due soon after its headers.
+  const headersTimeoutMs = opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const server = createServer(serverTimeouts(headersTimeoutMs, headersTimeoutMs + REQUEST_GRACE_MS), (req, res) => {
     if (!hostAllowed(req)) {
       res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end(`host ${req.headers.host ?? '(none)'} is not served here`);
       return;
@@ -72,19 +92,22 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
       else res.destroy();
     });
   });
+  const guard = guardConnections(server, opts.maxConnections);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024, perMessageDeflate: false });
   server.on('upgrade', (req, socket, head) => {
+    // An upgraded socket is a bridge client (or is being refused and closed), not an idle one.
+    guard.claim(socket as Socket);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const refuse = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (path !== BRIDGE_PATH) return refuse('404 Not Found');
     if (!hostAllowed(req) || !originAllowed(req)) {
-      opts.log(`bridge: refused a connection from origin ${req.headers.origin ?? '(none)'} for host ${req.headers.host ?? '(none)'}`);
+      refusals.warn('origin', `bridge: refused a connection from origin ${req.headers.origin ?? '(none)'} for host ${req.headers.host ?? '(none)'}`);
       return refuse('403 Forbidden');
     }
     if (!tokenAllowed(req)) return refuse('401 Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => attachBridgeClient(opts.engine, ws, opts.log));
+    wss.handleUpgrade(req, socket, head, (ws) => attachBridgeClient(opts.engine, ws, opts.log, { clock, warnIntervalMs: opts.warnIntervalMs }));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -104,6 +127,7 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
     port,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
+        refusals.dispose('before the console stopped');
         for (const client of wss.clients) client.terminate();
         wss.close();
         server.close(() => resolve());

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bridgeFrames, bridgeUpgrades } from './bridge-frames.corpus';
 import { ipcPayloads } from './ipc-payloads.corpus';
+import { restPayloads } from './rest-payloads.corpus';
 import { serverErrorCases } from './server-responses.corpus';
 import { badWorkflows } from './workflows.corpus';
 
@@ -12,6 +13,7 @@ import { badWorkflows } from './workflows.corpus';
 const sizes = {
   workflows: badWorkflows.length,
   ipc: ipcPayloads.length,
+  rest: restPayloads.length,
   bridgeFrames: bridgeFrames.length,
   bridgeUpgrades: bridgeUpgrades.length,
   serverResponses: serverErrorCases.length,
@@ -27,7 +29,7 @@ describe('issue 7: the hostile-input corpus', () => {
     expect(sizes.workflows).toBeGreaterThanOrEqual(30);
     expect(sizes.ipc + sizes.bridgeFrames + sizes.bridgeUpgrades).toBeGreaterThanOrEqual(20);
     // Every case is named once across the tables, so a report line points at one case.
-    const names = [...badWorkflows, ...ipcPayloads, ...bridgeFrames, ...bridgeUpgrades, ...serverErrorCases].map((c) => c.name);
+    const names = [...badWorkflows, ...ipcPayloads, ...restPayloads, ...bridgeFrames, ...bridgeUpgrades, ...serverErrorCases].map((c) => c.name);
     expect(names.length).toBe(total);
   });
 });

@@ -73,6 +73,17 @@ export const ipcPayloads: IpcPayloadCase[] = [
   { name: 'tasks.submit an unknown type', command: 'tasks.submit', args: { workflow: wf, type: 'no-such-type' }, code: 'unknown_type', mentions: ['unknown task type "no-such-type"', '"default"'] },
   { name: 'tasks.submit pinned to a server that does not exist', command: 'tasks.submit', args: { workflow: wf, pinServerId: 'gpu-ghost' }, code: 'not_found', mentions: ['cannot pin to server "gpu-ghost"'] },
   { name: 'tasks.submit requirements.nodes as a string', command: 'tasks.submit', args: { workflow: wf, requirements: { nodes: 'KSampler' } }, code: 'bad_request', mentions: ['tasks.submit:', 'requirements.nodes'] },
+  // ---- text no database stores as given (T2): lone UTF-16 surrogates would read back as U+FFFD
+  // (two keys colliding), PostgreSQL refuses NUL; refused at the edge, naming the field
+  { name: 'tasks.submit a key with a lone surrogate', command: 'tasks.submit', args: { workflow: wf, key: 'u-x\ud800y' }, code: 'bad_request', mentions: ['tasks.submit:', 'lone UTF-16 surrogate (U+D800 at position 3)', 'at key'] },
+  { name: 'tasks.submit a key with a NUL', command: 'tasks.submit', args: { workflow: wf, key: 'order\u00004711' }, code: 'bad_request', mentions: ['tasks.submit:', 'NUL character', 'at key'] },
+  { name: 'tasks.submit a session with a lone low surrogate', command: 'tasks.submit', args: { workflow: wf, sessionId: 'shop\udc00' }, code: 'bad_request', mentions: ['tasks.submit:', 'lone UTF-16 surrogate', 'at sessionId'] },
+  { name: 'tasks.submit a required model with a NUL', command: 'tasks.submit', args: { workflow: wf, requirements: { models: ['x.safetensors\u0000'] } }, code: 'bad_request', mentions: ['tasks.submit:', 'NUL', 'requirements.models[0]'] },
+  { name: 'servers.add a name with a lone surrogate', command: 'servers.add', args: { url: 'http://127.0.0.1:8188', name: 'gpu\ud83d' }, code: 'bad_request', mentions: ['servers.add:', 'lone UTF-16 surrogate', 'at name'] },
+  { name: 'servers.add a tag with a NUL', command: 'servers.add', args: { url: 'http://127.0.0.1:8188', tags: ['a\u0000'] }, code: 'bad_request', mentions: ['servers.add:', 'NUL', 'tags[0]'] },
+  { name: 'locks.unlock a reason with a lone surrogate', command: 'locks.unlock', args: { sessionId: 's', unfinished: 'leave', reason: 'gone\ud800' }, code: 'bad_request', mentions: ['locks.unlock:', 'lone UTF-16 surrogate', 'at reason'] },
+  { name: 'tasks.cancel an id with a NUL', command: 'tasks.cancel', args: { id: 'task\u0000' }, code: 'bad_request', mentions: ['tasks.cancel:', 'NUL', 'at id'] },
+  { name: 'tasks.list a search with a lone surrogate', command: 'tasks.list', args: { search: '\udfff' }, code: 'bad_request', mentions: ['tasks.list:', 'lone UTF-16 surrogate', 'at search'] },
   // ---- settings and types (U6, T2)
   { name: 'settings.set retentionDays 0', command: 'settings.set', args: { retentionDays: 0 }, code: 'bad_request', mentions: ['settings.set:', 'retentionDays'] },
   { name: 'settings.set submitsPerSecond 0', command: 'settings.set', args: { dispatch: { submitsPerSecond: 0 } }, code: 'bad_request', mentions: ['settings.set:', 'dispatch.submitsPerSecond'] },

@@ -1,19 +1,21 @@
 import { z } from 'zod';
 import type { CommandName } from '../../../shared/api';
+import { storableString } from './text-rules';
 
 /**
  * Argument schemas for every command. Payloads from a renderer (IPC) or a browser (bridge)
- * are outside data: they are parsed here, at the edge, and trusted inside.
+ * are outside data: they are parsed here, at the edge, and trusted inside. Every string is a
+ * {@link storableString}: no lone surrogate, no NUL (see text-rules.ts).
  */
-const serverId = z.string().min(1).max(128);
-const serverUrl = z.string().min(1, 'url is required').max(2048);
-const serverName = z.string().trim().min(1).max(64);
+const serverId = storableString().min(1).max(128);
+const serverUrl = storableString().min(1, 'url is required').max(2048);
+const serverName = storableString().trim().min(1).max(64);
 const maxInFlight = z.number().int().min(1).max(64);
-const tags = z.array(z.string().trim().min(1).max(40)).max(32);
-const taskId = z.string().min(1).max(200);
-const sessionId = z.string().trim().min(1).max(200);
-const reason = z.string().trim().min(1, 'a reason is required').max(2000);
-const names = z.array(z.string().trim().min(1).max(200)).max(200);
+const tags = z.array(storableString().trim().min(1).max(40)).max(32);
+const taskId = storableString().min(1).max(200);
+const sessionId = storableString().trim().min(1).max(200);
+const reason = storableString().trim().min(1, 'a reason is required').max(2000);
+const names = z.array(storableString().trim().min(1).max(200)).max(200);
 const taskStatus = z.enum(['queued', 'dispatched', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 const emptyArgs = z.object({}).strict();
 
@@ -61,8 +63,8 @@ export const commandSchemas = {
   'tasks.submit': z
     .object({
       workflow: z.unknown().refine((w) => w !== undefined, 'workflow is required'),
-      type: z.string().trim().min(1).max(64).optional(),
-      key: z.string().trim().min(1).max(500).nullable().optional(),
+      type: storableString().trim().min(1).max(64).optional(),
+      key: storableString().trim().min(1).max(500).nullable().optional(),
       sessionId: sessionId.optional(),
       pinServerId: serverId.nullable().optional(),
       requirements: z.object({ nodes: names.optional(), models: names.optional() }).strict().optional(),
@@ -73,26 +75,26 @@ export const commandSchemas = {
     .object({
       status: z.array(taskStatus).max(7).optional(),
       serverId: serverId.optional(),
-      type: z.string().max(64).optional(),
+      type: storableString().max(64).optional(),
       sessionId: sessionId.optional(),
       parentId: taskId.optional(),
-      search: z.string().max(500).optional(),
+      search: storableString().max(500).optional(),
       limit: z.number().int().min(1).max(1000).optional(),
-      cursor: z.string().max(1000).nullable().optional(),
+      cursor: storableString().max(1000).nullable().optional(),
     })
     .strict(),
-  'tasks.counts': z.object({ serverId: serverId.optional(), type: z.string().max(64).optional(), sessionId: sessionId.optional() }).strict(),
+  'tasks.counts': z.object({ serverId: serverId.optional(), type: storableString().max(64).optional(), sessionId: sessionId.optional() }).strict(),
   'tasks.workflow': z.object({ id: taskId }).strict(),
   'tasks.cancel': z.object({ id: taskId, reason: reason.optional() }).strict(),
   'tasks.rerun': z.object({ id: taskId, workflow: z.unknown().optional(), force: z.boolean().optional(), reason: reason.optional() }).strict(),
   'tasks.output': z.object({ id: taskId, index: z.number().int().min(0).max(10_000), thumbnail: z.boolean().optional() }).strict(),
   'locks.list': emptyArgs,
   'locks.unlock': z.object({ sessionId, reason, unfinished: z.enum(['requeue', 'cancel', 'leave']) }).strict(),
-  'audit.list': z.object({ cursor: z.string().max(1000).nullable().optional(), limit: z.number().int().min(1).max(1000).optional(), target: z.string().max(200).optional() }).strict(),
+  'audit.list': z.object({ cursor: storableString().max(1000).nullable().optional(), limit: z.number().int().min(1).max(1000).optional(), target: storableString().max(200).optional() }).strict(),
   'types.list': emptyArgs,
   'types.set': z
     .object({
-      type: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a task type is 1–64 characters: lower-case letters, digits, ".", "_" or "-"'),
+      type: storableString().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a task type is 1–64 characters: lower-case letters, digits, ".", "_" or "-"'),
       mode: z.enum(['once', 'rerunnable']),
       retryLimit: z.number().int().min(0).max(100),
       failover: z.enum(['wait', 'move']),

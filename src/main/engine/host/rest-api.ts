@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Engine } from '../engine';
 import type { BodyLimits } from './rest-body';
 import { readJsonBody } from './rest-body';
+import { DEFAULT_HEADERS_TIMEOUT_MS, guardConnections, serverTimeouts } from './connection-guard';
 import { errorBody, RestError } from './rest-errors';
 import { createGate } from './rest-gate';
 import { sendError, sendReply } from './rest-response';
@@ -25,6 +26,10 @@ export interface RestApiOptions {
   maxBodyBytes?: number;
   /** The whole body must arrive within this many ms of the headers; default 30 s. */
   bodyTimeoutMs?: number;
+  /** A request's headers must arrive within this many ms; default 10 s (see connection-guard.ts). */
+  headersTimeoutMs?: number;
+  /** Open connections at most; default 256, a quarter of them kept for requests in progress. */
+  maxConnections?: number;
 }
 
 export interface RestApi {
@@ -45,8 +50,6 @@ export class RestApiConfigError extends Error {
 export const API_ACTOR = 'api';
 export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
-/** A program feeding the fleet needs a handful of connections; this bounds idle/slow sockets. */
-const MAX_CONNECTIONS = 256;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
@@ -72,13 +75,15 @@ export async function startRestApi(opts: RestApiOptions): Promise<RestApi> {
   const gate = createGate({ token, allowedHosts: loopbackOnly ? allowedHosts : null });
   const call: CallEngine = (name, args) => opts.engine.call(name, args, { actor: API_ACTOR }) as ReturnType<CallEngine>;
 
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: limits.timeoutMs + 10_000 }, (req, res) => {
+  // The request timeout backs up readJsonBody's own body timer; headers get their own, shorter one.
+  const server = createServer(serverTimeouts(opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, limits.timeoutMs + 10_000), (req, res) => {
     handle(req, res).catch((err: unknown) => {
       opts.log(`task API: ${req.method ?? '?'} ${pathOf(req)} failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       sendError(res, { code: 'internal', message: `${req.method ?? '?'} ${pathOf(req)} failed unexpectedly; the console log has the details` });
     });
   });
-  server.maxConnections = MAX_CONNECTIONS;
+  // A program feeding the fleet needs a handful of connections; slow or idle ones cannot take them all.
+  guardConnections(server, opts.maxConnections);
   // Malformed HTTP never reaches a handler; answer it in the API's own shape instead of Node's bare 400.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || err.code === 'ECONNRESET') {

@@ -1,4 +1,5 @@
 import type { ApiError, CommandArgs, CommandName, CommandResult, Result } from '../../../shared/api';
+import { findTextFault, textFault } from '../api/text-rules';
 import { RestError } from './rest-errors';
 
 export type Method = 'GET' | 'POST';
@@ -27,8 +28,12 @@ export interface Route {
   path: string;
   /** Query parameters this route understands; any other is refused. */
   query?: readonly string[];
-  /** Whether a JSON body is refused, may be sent, or must be sent; and its known fields. */
-  body?: { required: boolean; fields: readonly string[] };
+  /**
+   * Whether a JSON body is refused, may be sent, or must be sent; and its known fields.
+   * `opaque` fields (a workflow) are kept as JSON, so their strings are not held to the
+   * text rules (text-rules.ts) that every other field's strings are.
+   */
+  body?: { required: boolean; fields: readonly string[]; opaque?: readonly string[] };
   handle(input: RouteInput): Promise<Reply>;
 }
 
@@ -64,11 +69,16 @@ function matchPath(pattern: string, segments: string[]): Record<string, string> 
 }
 
 function decodeSegment(segment: string, name: string): string {
+  let value: string;
   try {
-    return decodeURIComponent(segment);
+    value = decodeURIComponent(segment);
   } catch {
     throw new RestError('bad_request', `the ${name} in the path is not valid percent-encoding: ${JSON.stringify(segment)}`);
   }
+  // Percent-decoding cannot make a lone surrogate (it would be invalid UTF-8), but %00 is a NUL.
+  const fault = textFault(value);
+  if (fault) throw new RestError('bad_request', `the ${name} in the path cannot be used: ${fault}`);
+  return value;
 }
 
 /** The query string, refusing parameters the route does not know (a typo must not widen a list). */
@@ -78,7 +88,11 @@ export function readQuery(route: Route, search: URLSearchParams): Map<string, st
   const unknown = new Set<string>();
   for (const [name, value] of search) {
     if (!known.includes(name)) unknown.add(name);
-    else query.set(name, [...(query.get(name) ?? []), value]);
+    else {
+      const fault = textFault(value);
+      if (fault) throw new RestError('bad_request', `${describe(route)}: ?${name}= cannot be used: ${fault}`);
+      query.set(name, [...(query.get(name) ?? []), value]);
+    }
   }
   if (unknown.size > 0) {
     throw new RestError(
@@ -111,6 +125,11 @@ export function readBodyFields(route: Route, body: unknown): Record<string, unkn
       'bad_request',
       `${describe(route)}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')} in the body; known: ${spec.fields.join(', ')}`,
     );
+  }
+  for (const [name, value] of Object.entries(body)) {
+    if (spec.opaque?.includes(name)) continue;
+    const found = findTextFault(value, name);
+    if (found) throw new RestError('bad_request', `${describe(route)}: "${found.path}" cannot be stored: ${found.fault}`);
   }
   return body as Record<string, unknown>;
 }

@@ -14,7 +14,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     path: '/v1/tasks',
-    body: { required: true, fields: ['workflow', 'type', 'key', 'session', 'pin', 'requirements'] },
+    body: { required: true, fields: ['workflow', 'type', 'key', 'session', 'pin', 'requirements'], opaque: ['workflow'] },
     async handle({ body, call }) {
       const what = 'POST /v1/tasks';
       const args: SubmitArgs = { workflow: body['workflow'], sessionId: optionalText(body, 'session', what) ?? DEFAULT_API_SESSION };
@@ -78,7 +78,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     path: '/v1/tasks/:id/rerun',
-    body: { required: false, fields: ['workflow', 'force', 'reason'] },
+    body: { required: false, fields: ['workflow', 'force', 'reason'], opaque: ['workflow'] },
     async handle({ params, body, call }) {
       const args: { id: string; workflow?: unknown; force?: boolean; reason?: string } = { id: param(params, 'id') };
       copy(body, args, { workflow: 'workflow', force: 'force', reason: 'reason' });

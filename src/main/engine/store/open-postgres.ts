@@ -3,6 +3,7 @@ import { systemClock } from '../core/clock';
 import { ledgerErrors } from '../tasks/ledger-error';
 import { Ledger } from './ledger';
 import { migrate } from './migrations/migrate';
+import { probeWrite } from './scripts/write-probe';
 import { PostgresRunner } from './sql/postgres-runner';
 import type { LedgerOptions, Store } from './store';
 
@@ -43,7 +44,8 @@ export function redactUrl(url: string): string {
 /**
  * Opens the team ledger on PostgreSQL (S2): the same schema and scripts as SQLite; one pool per
  * console, so "concurrent" means many connections. Migrations take an advisory lock, so two
- * consoles starting together migrate once.
+ * consoles starting together migrate once. A database this console cannot write is refused at
+ * start (see write-probe.ts).
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   if (!isPostgresUrl(options.url)) throw ledgerErrors.badRequest(`database URL must start with postgres:// or postgresql://, got ${redactUrl(options.url)}`);
@@ -66,6 +68,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const runner = new PostgresRunner(pool, label);
   try {
     await runner.write(() => migrate({ dialect: 'postgres', label, now: (options.clock ?? systemClock).now(), schema }));
+    // A role that may read but not write the tables (or a read-only database) passes a no-op migration.
+    await runner.write(() => probeWrite());
   } catch (err) {
     await runner.close();
     throw err;

@@ -5,6 +5,7 @@ import { systemClock } from '../core/clock';
 import { backendErrors, fromSqliteError } from './backend-errors';
 import { Ledger } from './ledger';
 import { inspectSchema, migrate } from './migrations/migrate';
+import { probeWrite } from './scripts/write-probe';
 import { SqliteRunner } from './sql/sqlite-runner';
 import type { LedgerOptions, Store } from './store';
 
@@ -21,7 +22,7 @@ export interface SqliteStoreOptions extends LedgerOptions {
  * Opens the embedded ledger (S1): one file, WAL (readers never block the writer, and a second
  * console process may share the file), a busy timeout instead of instant "database is locked",
  * and migrations in one transaction. A damaged or foreign file is refused before anything is
- * written to it.
+ * written to it; a file that cannot be written is refused at once (see write-probe.ts).
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const file = resolve(options.file);
@@ -50,6 +51,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       `PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}; PRAGMA wal_autocheckpoint = 4000; PRAGMA cache_size = -16000;`,
     );
     runner.writeSync(() => migrate({ dialect: 'sqlite', label: file, now: (options.clock ?? systemClock).now() }));
+    // A file SQLite could only open read-only (immutable, read-only disk) passes everything above.
+    runner.writeSync(() => probeWrite());
     return new Ledger(runner, options);
   } catch (err) {
     if (db.isOpen) db.close();
