@@ -1,7 +1,10 @@
+import { useRef } from 'react';
+import { EngineOfflineHint } from './components/ActionButton';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { Header } from './components/Header';
-import type { Route } from './routing/route';
+import { routeHref, type Route } from './routing/route';
 import { useRoute } from './routing/use-route';
+import { useViewFocus } from './routing/use-view-focus';
 import { FleetView } from './views/fleet/FleetView';
 import { LocksView } from './views/locks/LocksView';
 import { LogView } from './views/log/LogView';
@@ -31,11 +34,14 @@ function View({ route }: { route: Route }) {
 
 export function App() {
   const route = useRoute();
+  const main = useRef<HTMLElement>(null);
+  useViewFocus(routeHref(route), main);
   return (
     <div className="app">
       <Header view={route.view} />
       <ConnectionBanner />
-      <main className="content" data-view={route.view}>
+      <EngineOfflineHint />
+      <main ref={main} className="content" data-view={route.view} tabIndex={-1}>
         <View route={route} />
       </main>
     </div>

@@ -1,6 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../shared/api';
+import { readableError } from '../ui/readable-error';
+import { ActionButton } from './ActionButton';
 import { useFleetApi } from './api-context';
+
+const LABELS: Record<string, string> = { url: 'Server URL', name: 'Server name' };
 
 /** The new card appears from the engine's upsert delta, not from the call's answer. */
 export function AddServerForm() {
@@ -51,12 +55,12 @@ export function AddServerForm() {
         onChange={(event) => setName(event.target.value)}
         autoComplete="off"
       />
-      <button type="submit" className="btn btn-primary" data-testid="add-server-submit" disabled={busy}>
+      <ActionButton type="submit" className="btn btn-primary" data-testid="add-server-submit" disabled={busy}>
         {busy ? 'Adding…' : 'Add server'}
-      </button>
+      </ActionButton>
       {error && (
         <p className="form-error" role="alert" data-testid="add-server-error" data-code={error.code}>
-          {error.message}
+          {readableError(error, LABELS).text}
         </p>
       )}
     </form>

@@ -14,6 +14,7 @@ export function ConnectionBanner() {
     return (
       <div className="banner banner-warn" role="status" data-testid="engine-banner">
         Disconnected from engine — reconnecting…
+        <span className="banner-detail">Actions are off until it is back.</span>
       </div>
     );
   }
@@ -34,6 +35,7 @@ function Reconnecting({ retryAt, reason }: { retryAt: number; reason: string }) 
     <div className="banner banner-warn" role="status" data-testid="engine-banner">
       Disconnected from engine — {seconds > 0 ? `reconnecting in ${seconds} s` : 'reconnecting…'}
       <span className="banner-detail">{reason}</span>
+      <span className="banner-detail">Actions are off until it is back.</span>
     </div>
   );
 }

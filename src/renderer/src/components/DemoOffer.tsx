@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiError } from '../../../shared/api';
+import { useEngineOpens } from '../sync/use-engine';
+import { ActionButton } from './ActionButton';
 import { useFleetApi } from './api-context';
 
 /**
@@ -11,6 +13,7 @@ export function DemoOffer() {
   const [available, setAvailable] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const opens = useEngineOpens();
 
   useEffect(() => {
     let cancelled = false;
@@ -20,7 +23,7 @@ export function DemoOffer() {
     return () => {
       cancelled = true;
     };
-  }, [api]);
+  }, [api, opens]);
 
   if (!available) return null;
   const start = async (): Promise<void> => {
@@ -33,9 +36,9 @@ export function DemoOffer() {
   return (
     <div className="demo-offer">
       <p className="muted">Or look around first: three simulated servers (speeds 1×, 2×, 4×) with a trickle of tasks.</p>
-      <button type="button" className="btn btn-primary" data-testid="start-demo" disabled={busy} onClick={() => void start()}>
+      <ActionButton className="btn btn-primary" data-testid="start-demo" disabled={busy} onClick={() => void start()}>
         {busy ? 'Starting…' : 'Start the demo fleet'}
-      </button>
+      </ActionButton>
       {error && (
         <p className="form-error" role="alert" data-code={error.code}>
           {error.message}

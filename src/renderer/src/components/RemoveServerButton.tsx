@@ -1,5 +1,6 @@
 import { memo, useState } from 'react';
 import type { ServerId } from '../../../shared/fleet';
+import { ActionButton } from './ActionButton';
 import { useFleetApi } from './api-context';
 
 /** The card disappears when the engine's removal delta arrives; this only reports failures. */
@@ -18,9 +19,9 @@ export const RemoveServerButton = memo(function RemoveServerButton({ id, name }:
 
   return (
     <>
-      <button type="button" className="btn btn-quiet" data-testid="remove-server" aria-label={`Remove ${name}`} disabled={busy} onClick={() => void remove()}>
+      <ActionButton className="btn btn-quiet" data-testid="remove-server" aria-label={`Remove ${name}`} disabled={busy} onClick={() => void remove()}>
         Remove
-      </button>
+      </ActionButton>
       {error && (
         <p className="card-error" role="alert">
           {error}

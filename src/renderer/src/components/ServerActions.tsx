@@ -1,6 +1,7 @@
 import { memo, useState } from 'react';
 import type { ApiError } from '../../../shared/api';
 import type { ServerView } from '../../../shared/fleet';
+import { ActionButton } from './ActionButton';
 import { useFleetApi } from './api-context';
 
 type Change = { drained: boolean } | { enabled: boolean };
@@ -30,8 +31,7 @@ export const ServerActions = memo(function ServerActions({ server }: { server: S
 
   return (
     <div className="server-actions">
-      <button
-        type="button"
+      <ActionButton
         className="btn btn-small"
         data-testid={server.drained ? 'undrain-server' : 'drain-server'}
         aria-label={`${server.drained ? 'Undrain' : 'Drain'} ${server.name}`}
@@ -40,9 +40,8 @@ export const ServerActions = memo(function ServerActions({ server }: { server: S
         onClick={() => void update({ drained: !server.drained })}
       >
         {server.drained ? 'Undrain' : 'Drain'}
-      </button>
-      <button
-        type="button"
+      </ActionButton>
+      <ActionButton
         className="btn btn-small"
         data-testid={server.enabled ? 'disable-server' : 'enable-server'}
         aria-label={`${server.enabled ? 'Disable' : 'Enable'} ${server.name}`}
@@ -51,7 +50,7 @@ export const ServerActions = memo(function ServerActions({ server }: { server: S
         onClick={() => void update({ enabled: !server.enabled })}
       >
         {server.enabled ? 'Disable' : 'Enable'}
-      </button>
+      </ActionButton>
       {error && (
         <p className="card-error" role="alert" data-testid="server-action-error" data-code={error.code}>
           {error.message}

@@ -4,6 +4,10 @@ export function failure(code: ApiError['code'], message: string, details?: unkno
   return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/**
+ * A call that could not be sent (or whose answer was lost with the connection). Views load
+ * again when the link reopens (sync/use-engine); an action is for the operator to repeat.
+ */
 export function disconnected(what: string): Result<never> {
-  return failure('disconnected', `${what}: not connected to the engine. It will be retried when the connection is back; try again then.`);
+  return failure('disconnected', `${what}: not connected to the engine; try again once the connection is back.`);
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { ActionButton } from '../components/ActionButton';
 import './ui.css';
 
 interface Props {
@@ -41,9 +42,10 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, canConfir
         <button type="button" className="btn" onClick={onCancel} disabled={busy}>
           Back
         </button>
-        <button type="button" className={`btn ${danger ? 'btn-destructive' : 'btn-primary'}`} onClick={onConfirm} disabled={!canConfirm || busy}>
+        {/* Every confirmation asks the engine to act: off while it is not reachable. */}
+        <ActionButton className={`btn ${danger ? 'btn-destructive' : 'btn-primary'}`} onClick={onConfirm} disabled={!canConfirm || busy}>
           {busy ? 'Working…' : confirmLabel}
-        </button>
+        </ActionButton>
       </div>
     </dialog>
   );

@@ -6,7 +6,7 @@ import './views.css';
  * A modal dialog: role=dialog with aria-modal, focus moves in on open (to `initialFocus`, else
  * the first field), Tab stays inside, Escape closes, and focus returns to what had it before.
  */
-export function Dialog({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
+export function Dialog({ title, onClose, children, testId, className }: { title: string; onClose: () => void; children: ReactNode; testId?: string; className?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   // The latest onClose without re-running the open/close effect on every render.
@@ -39,7 +39,7 @@ export function Dialog({ title, onClose, children, testId }: { title: string; on
 
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCloseRef.current()}>
-      <div ref={ref} className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid={testId} onKeyDown={onKeyDown}>
+      <div ref={ref} className={className ? `dialog ${className}` : 'dialog'} role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid={testId} onKeyDown={onKeyDown}>
         <h2 id={titleId} className="dialog-title">
           {title}
         </h2>

@@ -1,6 +1,7 @@
 import { memo, useRef, useState } from 'react';
 import { Line, LineChart, Tooltip, XAxis, YAxis, type AxisDomainItem } from 'recharts';
 import type { ServerId } from '../../../../shared/fleet';
+import { useFleetStore } from '../../store/fleet/store';
 import { formatClock } from '../../time/format';
 import type { ChartPoint, ChartWindow } from './depth-series';
 import { useLiveSeries } from './use-live-series';
@@ -27,20 +28,23 @@ export const DepthChart = memo(function DepthChart({ id, window }: { id: ServerI
   const { series, error } = useLiveSeries(id, window, box);
   const width = useWidth(box);
   const [hovered, setHovered] = useState(false);
+  const name = useFleetStore((s) => s.byId[id]?.name ?? id);
   return (
     <div
       ref={box}
       className="depth-chart"
       data-testid="depth-chart"
       data-points={series.kept}
-      aria-label={`Queue depth, last ${window}`}
+      aria-label={`Queue depth of ${name}, last ${window}`}
       role="img"
       onMouseEnter={() => setHovered(true)}
       onMouseLeave={() => setHovered(false)}
     >
       {error && <p className="card-error">{error}</p>}
       {width > 0 && (
-        <LineChart width={width} height={HEIGHT} data={series.drawn as ChartPoint[]} margin={MARGIN}>
+        // No accessibility layer: it makes every chart an unnamed Tab stop (role=application) whose
+        // arrow keys walk the points. The box is one named image instead; the figures are on the card.
+        <LineChart width={width} height={HEIGHT} data={series.drawn as ChartPoint[]} margin={MARGIN} accessibilityLayer={false}>
           <XAxis dataKey="t" type="number" domain={X_DOMAIN} hide />
           <YAxis allowDecimals={false} width={28} tick={Y_TICK} stroke="var(--line)" domain={Y_DOMAIN} />
           {hovered && <Tooltip isAnimationActive={false} labelFormatter={tooltipLabel} contentStyle={TOOLTIP_STYLE} />}

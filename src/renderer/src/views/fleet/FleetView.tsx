@@ -11,6 +11,8 @@ export function FleetView() {
   const [window, setWindow] = useState<ChartWindow>('5m');
   return (
     <>
+      {/* Not shown (the nav says where we are), but named for screen readers and the focus after a view change. */}
+      <h2 className="view-title visually-hidden">Fleet</h2>
       <section className="toolbar fleet-toolbar" aria-label="Fleet actions">
         <AddServerForm />
         <span className="header-spacer" />

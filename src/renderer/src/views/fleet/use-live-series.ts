@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 import type { ServerId } from '../../../../shared/fleet';
 import { useFleetApi } from '../../components/api-context';
 import { fleetStore } from '../../store/fleet/store';
+import { useEngineOpens } from '../../sync/use-engine';
 import { appendPoint, downsample, mergeSeries, pointOfQueue, type ChartPoint, type ChartWindow } from './depth-series';
 import { useOnScreen } from './use-on-screen';
 
@@ -33,6 +34,9 @@ export function useLiveSeries(id: ServerId, window: ChartWindow, container: RefO
   const [error, setError] = useState<string | null>(null);
   const points = useRef<readonly ChartPoint[]>([]);
   const dirty = useRef(false);
+  // The series is asked for again on each (re)connection: one asked before the link opened was
+  // never sent, and one from before a drop misses the points of the gap.
+  const opens = useEngineOpens();
 
   const draw = useCallback(() => {
     dirty.current = false;
@@ -65,7 +69,8 @@ export function useLiveSeries(id: ServerId, window: ChartWindow, container: RefO
       if (result.ok) {
         setError(null);
         update(mergeSeries(result.value.points, points.current, window));
-      } else {
+      } else if (result.error.code !== 'disconnected') {
+        // Not sent for want of a link: the banner says so, and the next open asks again.
         setError(result.error.message);
       }
       // A new window or a first load shows at once when it is on screen; later points wait for the timer.
@@ -76,7 +81,7 @@ export function useLiveSeries(id: ServerId, window: ChartWindow, container: RefO
       cancelled = true;
       unsubscribe();
     };
-  }, [api, id, window, draw, onScreen]);
+  }, [api, id, window, draw, onScreen, opens]);
 
   useEffect(() => {
     const tick = () => {

@@ -1,4 +1,5 @@
 import type { LockView } from '../../../../shared/tasks';
+import { ActionButton } from '../../components/ActionButton';
 import { Ago } from '../../components/RelativeTime';
 import { useFleetStore } from '../../store/fleet/store';
 
@@ -58,9 +59,9 @@ function LockRow({ lock, onUnlock }: { lock: LockView; onUnlock: (lock: LockView
         )}
       </td>
       <td>
-        <button type="button" className="btn btn-small btn-danger" data-testid="force-unlock" aria-label={`Force-unlock session ${lock.sessionId}`} onClick={() => onUnlock(lock)}>
+        <ActionButton className="btn btn-small btn-danger" data-testid="force-unlock" aria-label={`Force-unlock session ${lock.sessionId}`} onClick={() => onUnlock(lock)}>
           Force-unlock…
-        </button>
+        </ActionButton>
       </td>
     </tr>
   );

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiError, UnlockChoice, UnlockResult } from '../../../../shared/api';
 import type { LockView } from '../../../../shared/tasks';
+import { ActionButton } from '../../components/ActionButton';
 import { useFleetApi } from '../../components/api-context';
 import { taskHref } from '../../routing/route';
 import { Dialog } from '../../ui/Dialog';
@@ -85,9 +86,9 @@ function UnlockForm({ lock, onDone, onCancel }: { lock: LockView; onDone: (r: Un
         <button type="button" className="btn" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" className="btn btn-danger" data-testid="unlock-confirm" disabled={busy}>
+        <ActionButton type="submit" className="btn btn-danger" data-testid="unlock-confirm" disabled={busy}>
           {busy ? 'Unlocking…' : 'Force-unlock'}
-        </button>
+        </ActionButton>
       </div>
     </form>
   );

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiError, Result } from '../../../../shared/api';
 import type { AuditEntry, AuditPage } from '../../../../shared/tasks';
+import { ActionButton } from '../../components/ActionButton';
 import { useFleetApi } from '../../components/api-context';
 import { Ago } from '../../components/RelativeTime';
 import { taskHref } from '../../routing/route';
+import { useEngineOpens } from '../../sync/use-engine';
 import { formatClock } from '../../time/format';
 import { targetIsTask } from './log-merge';
 
@@ -18,6 +20,7 @@ export function AuditPanel() {
   const [error, setError] = useState<ApiError | null>(null);
   // Busy from the start: the first page is fetched on mount.
   const [busy, setBusy] = useState(true);
+  const opens = useEngineOpens();
 
   /** What a page's answer does: a first page replaces the list (refresh), a later one appends older entries. */
   const apply = useCallback((from: string | null, r: Result<AuditPage>): void => {
@@ -32,6 +35,7 @@ export function AuditPanel() {
     setCursor(r.value.nextCursor);
   }, []);
 
+  // The first page on mount and again on each (re)connection: one asked for before the link opened was never sent.
   useEffect(() => {
     let cancelled = false;
     void api.call('audit.list', { limit: PAGE }).then((r) => {
@@ -40,7 +44,7 @@ export function AuditPanel() {
     return () => {
       cancelled = true;
     };
-  }, [api, apply]);
+  }, [api, apply, opens]);
 
   const load = (from: string | null): void => {
     setBusy(true);
@@ -53,9 +57,9 @@ export function AuditPanel() {
         <h3 id="audit-title" className="panel-title">
           Audit {total !== null && <span className="muted">({total})</span>}
         </h3>
-        <button type="button" className="btn btn-small" data-testid="audit-refresh" disabled={busy} onClick={() => load(null)}>
+        <ActionButton className="btn btn-small" data-testid="audit-refresh" disabled={busy} onClick={() => load(null)}>
           Refresh
-        </button>
+        </ActionButton>
       </div>
       {error && (
         <p className="form-error" role="alert">

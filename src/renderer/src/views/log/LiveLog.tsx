@@ -2,6 +2,8 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ApiError, LogLine } from '../../../../shared/api';
 import { useFleetApi } from '../../components/api-context';
 import { useFleetStore } from '../../store/fleet/store';
+import { useEngineOpen, useEngineOpens } from '../../sync/use-engine';
+import { ENGINE_OFFLINE_HINT } from '../../components/ActionButton';
 import { selectLog } from '../../store/fleet/slices/live/selectors';
 import { formatClock } from '../../time/format';
 import { isAtBottom, mergeLog } from './log-merge';
@@ -15,6 +17,8 @@ export function LiveLog() {
   const [error, setError] = useState<ApiError | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
+  const opens = useEngineOpens();
+  const engineOpen = useEngineOpen();
 
   useEffect(() => {
     let cancelled = false;
@@ -23,12 +27,14 @@ export function LiveLog() {
       if (r.ok) {
         setTail(r.value.lines);
         setVerbose(r.value.verbose);
-      } else setError(r.error);
+        setError(null);
+      } else if (r.error.code !== 'disconnected') setError(r.error);
     });
     return () => {
       cancelled = true;
     };
-  }, [api]);
+    // Again on each (re)connection: a tail asked for before the link opened was never sent.
+  }, [api, opens]);
 
   const lines = useMemo(() => mergeLog(tail, live), [tail, live]);
 
@@ -57,7 +63,14 @@ export function LiveLog() {
           Log
         </h3>
         <label className="toggle">
-          <input type="checkbox" data-testid="verbose-toggle" checked={verbose ?? false} disabled={verbose === null} onChange={() => void toggleVerbose()} />
+          <input
+            type="checkbox"
+            data-testid="verbose-toggle"
+            checked={verbose ?? false}
+            disabled={verbose === null || !engineOpen}
+            aria-describedby={engineOpen ? undefined : ENGINE_OFFLINE_HINT}
+            onChange={() => void toggleVerbose()}
+          />
           Verbose (every socket and probe event)
         </label>
       </div>

@@ -1,6 +1,6 @@
 import { memo, useState, type FormEvent } from 'react';
-import type { ApiError } from '../../../../shared/api';
 import type { ServerId, ServerView } from '../../../../shared/fleet';
+import { ActionButton } from '../../components/ActionButton';
 import { AddServerForm } from '../../components/AddServerForm';
 import { useFleetApi } from '../../components/api-context';
 import { RemoveServerButton } from '../../components/RemoveServerButton';
@@ -8,6 +8,7 @@ import { ServerActions } from '../../components/ServerActions';
 import { useFleetStore } from '../../store/fleet/store';
 import { selectServerIds } from '../../store/fleet/slices/live/selectors';
 import { Field } from './Field';
+import { IDLE, refusal, SaveStatus, type SaveState } from './SaveStatus';
 import { parseServerForm, serverFormValues, type ServerFormValues } from './settings-form';
 
 /** F1: every server's configuration, editable; the live figures are on the fleet view. */
@@ -25,32 +26,49 @@ export function ServersSection() {
 }
 
 const ServerEditor = memo(function ServerEditor({ id }: { id: ServerId }) {
-  // Configuration only: a queue update must not reset what the operator is typing.
   const server = useFleetStore((s) => s.byId[id]);
   if (!server) return null;
-  return <ServerEditForm key={configKey(server)} server={server} />;
+  return <ServerEditForm server={server} />;
 });
 
-const configKey = (s: ServerView): string => JSON.stringify([s.name, s.url, s.maxInFlight, s.tags]);
+/** Argument names of `servers.update` as the form labels them, for the engine's refusals. */
+const LABELS: Record<string, string> = { name: 'Name', url: 'URL', maxInFlight: 'Max in flight', tags: 'Tags' };
 
 function ServerEditForm({ server }: { server: ServerView }) {
   const api = useFleetApi();
-  const [values, setValues] = useState<ServerFormValues>(() => serverFormValues(server));
+  // What the operator typed, field by field; the other fields follow the server as the engine
+  // has it, so a queue update never resets what is being typed, and a save keeps the form and its status.
+  const [edits, setEdits] = useState<Partial<ServerFormValues>>({});
+  const values: ServerFormValues = { ...serverFormValues(server), ...edits };
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
+  const [save, setSave] = useState<SaveState>(IDLE);
   const [busy, setBusy] = useState(false);
-  const set = (k: keyof ServerFormValues) => (e: { target: { value: string } }) => setValues({ ...values, [k]: e.target.value });
+  const set = (k: keyof ServerFormValues) => (e: { target: { value: string } }) => {
+    setEdits({ ...edits, [k]: e.target.value });
+    if (save.kind !== 'failed') setSave(IDLE);
+  };
 
   const submit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {
     event.preventDefault();
     const parsed = parseServerForm(server, values);
     setErrors(parsed.ok ? {} : parsed.errors);
-    if (!parsed.ok || Object.keys(parsed.value).length === 1) return;
+    setSave(IDLE);
+    if (!parsed.ok) return;
+    // Only the id: the form already says what the engine has.
+    if (Object.keys(parsed.value).length === 1) {
+      setSave({ kind: 'unchanged' });
+      return;
+    }
     setBusy(true);
-    setError(null);
     const r = await api.call('servers.update', parsed.value);
     setBusy(false);
-    if (!r.ok) setError(r.error);
+    if (r.ok) {
+      setSave({ kind: 'saved' });
+      return;
+    }
+    const refused = refusal(r.error, LABELS);
+    setErrors(refused.fields);
+    setSave(refused.state);
   };
 
   return (
@@ -59,20 +77,16 @@ function ServerEditForm({ server }: { server: ServerView }) {
         <Field label="Name" value={values.name} onChange={set('name')} error={errors.name} />
         <Field label="URL" value={values.url} onChange={set('url')} error={errors.url} spellCheck={false} />
         <Field label="Max in flight" className="input input-narrow" inputMode="numeric" value={values.maxInFlight} onChange={set('maxInFlight')} error={errors.maxInFlight} />
-        <Field label="Tags (comma-separated)" value={values.tags} onChange={set('tags')} />
-        <button type="submit" className="btn btn-small" disabled={busy}>
-          Save
-        </button>
+        <Field label="Tags (comma-separated)" value={values.tags} onChange={set('tags')} error={errors.tags} />
+        <ActionButton type="submit" className="btn btn-small" disabled={busy}>
+          {busy ? 'Saving…' : 'Save'}
+        </ActionButton>
         <span className="muted">
           {server.enabled ? 'enabled' : 'disabled'}
           {server.drained && ', drained'}
         </span>
+        <SaveStatus state={save} testId="server-save" />
       </form>
-      {error && (
-        <p className="form-error" role="alert" data-code={error.code}>
-          {error.message}
-        </p>
-      )}
       <div className="inline-form">
         <ServerActions server={server} />
         <RemoveServerButton id={server.id} name={server.name} />

@@ -1,11 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import type { ApiError } from '../../../../shared/api';
 import type { FailoverMode, TaskMode, TaskPolicy } from '../../../../shared/tasks';
+import { ActionButton } from '../../components/ActionButton';
 import { useFleetApi } from '../../components/api-context';
+import { IDLE, refusal, SaveStatus, type SaveState } from './SaveStatus';
 import { parsePolicyForm, policyFormValues, type PolicyFormValues } from './settings-form';
 import { useLoaded } from './use-command';
 
 const NEW_POLICY: TaskPolicy = { type: '', mode: 'rerunnable', retryLimit: 1, failover: 'wait' };
+
+/** Argument names of `types.set` as the row labels them, for the engine's refusals. */
+const LABELS: Record<string, string> = { type: 'Type', mode: 'Mode', retryLimit: 'Retry limit', failover: 'Failover' };
 
 /** T2/L6: per task type, whether a key may run again, how often a lost task is requeued, and where a locked session's tasks go when its server is down. */
 export function TypesSection() {
@@ -33,10 +37,11 @@ export function TypesSection() {
           </tr>
         </thead>
         <tbody>
+          {/* Keyed by type only: a save keeps the row and its "Saved." */}
           {(types.value ?? []).map((p) => (
-            <PolicyRow key={`${p.type}:${JSON.stringify(p)}`} policy={p} onSaved={types.reload} />
+            <PolicyRow key={p.type} policy={p} onSaved={types.reload} />
           ))}
-          <PolicyRow key={`new:${types.value?.length ?? 0}`} policy={NEW_POLICY} isNew onSaved={types.reload} />
+          <PolicyRow key="new" policy={NEW_POLICY} isNew onSaved={types.reload} />
         </tbody>
       </table>
     </section>
@@ -45,9 +50,11 @@ export function TypesSection() {
 
 function PolicyRow({ policy, isNew = false, onSaved }: { policy: TaskPolicy; isNew?: boolean; onSaved: () => void }) {
   const api = useFleetApi();
-  const [values, setValues] = useState<PolicyFormValues>(() => policyFormValues(policy));
+  // What the operator changed; the rest follows the policy as the engine last listed it.
+  const [edits, setEdits] = useState<Partial<PolicyFormValues>>({});
+  const values: PolicyFormValues = { ...policyFormValues(policy), ...edits };
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
+  const [save, setSave] = useState<SaveState>(IDLE);
   const [busy, setBusy] = useState(false);
   const formId = `policy-${isNew ? 'new' : policy.type}`;
 
@@ -55,32 +62,35 @@ function PolicyRow({ policy, isNew = false, onSaved }: { policy: TaskPolicy; isN
     event.preventDefault();
     const parsed = parsePolicyForm(values);
     setErrors(parsed.ok ? {} : parsed.errors);
+    setSave(IDLE);
     if (!parsed.ok) return;
     setBusy(true);
-    setError(null);
     const r = await api.call('types.set', parsed.value);
     setBusy(false);
-    if (r.ok) onSaved();
-    else setError(r.error);
+    if (r.ok) {
+      // The new-type row starts over for the next one; a saved row keeps what it shows.
+      if (isNew) setEdits({});
+      setSave({ kind: 'saved' });
+      onSaved();
+      return;
+    }
+    const refused = refusal(r.error, LABELS);
+    setErrors(refused.fields);
+    setSave(refused.state);
   };
 
   return (
     <tr data-testid="policy-row" data-type={isNew ? '' : policy.type}>
       <td>
         {isNew ? (
-          <input form={formId} className="input" placeholder="new type, e.g. product-photo" aria-label="New task type" value={values.type} onChange={(e) => setValues({ ...values, type: e.target.value })} />
+          <input form={formId} className="input" placeholder="new type, e.g. product-photo" aria-label="New task type" value={values.type} onChange={(e) => setEdits({ ...edits, type: e.target.value })} />
         ) : (
           <code>{policy.type}</code>
         )}
         {errors.type && <div className="field-error">{errors.type}</div>}
-        {error && (
-          <div className="field-error" role="alert" data-code={error.code}>
-            {error.message}
-          </div>
-        )}
       </td>
       <td>
-        <select form={formId} className="input" aria-label={`Mode of ${policy.type || 'the new type'}`} value={values.mode} onChange={(e) => setValues({ ...values, mode: e.target.value as TaskMode })}>
+        <select form={formId} className="input" aria-label={`Mode of ${policy.type || 'the new type'}`} value={values.mode} onChange={(e) => setEdits({ ...edits, mode: e.target.value as TaskMode })}>
           <option value="rerunnable">rerunnable</option>
           <option value="once">once</option>
         </select>
@@ -92,12 +102,12 @@ function PolicyRow({ policy, isNew = false, onSaved }: { policy: TaskPolicy; isN
           inputMode="numeric"
           aria-label={`Retry limit of ${policy.type || 'the new type'}`}
           value={values.retryLimit}
-          onChange={(e) => setValues({ ...values, retryLimit: e.target.value })}
+          onChange={(e) => setEdits({ ...edits, retryLimit: e.target.value })}
         />
         {errors.retryLimit && <div className="field-error">{errors.retryLimit}</div>}
       </td>
       <td>
-        <select form={formId} className="input" aria-label={`Failover of ${policy.type || 'the new type'}`} value={values.failover} onChange={(e) => setValues({ ...values, failover: e.target.value as FailoverMode })}>
+        <select form={formId} className="input" aria-label={`Failover of ${policy.type || 'the new type'}`} value={values.failover} onChange={(e) => setEdits({ ...edits, failover: e.target.value as FailoverMode })}>
           <option value="wait">wait</option>
           <option value="move">move</option>
         </select>
@@ -105,10 +115,11 @@ function PolicyRow({ policy, isNew = false, onSaved }: { policy: TaskPolicy; isN
       <td>
         {/* A form per row: a table row cannot contain a <form>, so the inputs point at it by id. */}
         <form id={formId} onSubmit={(e) => void submit(e)} noValidate>
-          <button type="submit" className="btn btn-small" disabled={busy} aria-label={isNew ? 'Add task type' : `Save policy of ${policy.type}`}>
+          <ActionButton type="submit" className="btn btn-small" disabled={busy} aria-label={isNew ? 'Add task type' : `Save policy of ${policy.type}`}>
             {isNew ? 'Add' : 'Save'}
-          </button>
+          </ActionButton>
         </form>
+        <SaveStatus state={save} testId="policy-save" />
       </td>
     </tr>
   );

@@ -4,7 +4,8 @@ import type { FailoverMode, TaskMode, TaskPolicy } from '../../../../shared/task
 
 /**
  * Form text → command arguments. Only the shape is checked here (a number where a number goes);
- * ranges are the engine's to enforce, and its message is shown as it wrote it.
+ * ranges are the engine's to enforce; its refusal is shown in words that name the field
+ * (ui/readable-error).
  */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
 

@@ -1,5 +1,6 @@
 import { useDeferredValue, useMemo, useState, type FormEvent } from 'react';
 import type { SubmitArgs } from '../../../../shared/api';
+import { ActionButton } from '../../components/ActionButton';
 import { useFleetApi } from '../../components/api-context';
 import { ServerSelect } from '../tasks/ServerSelect';
 import { useTaskTypes } from '../tasks/use-task-types';
@@ -123,9 +124,9 @@ export function SubmitView() {
                 ? `${copies} tasks with keys "${keys[0]}" … "${keys.at(-1)}", so each copy is its own task and a repeat submission is deduplicated per copy.`
                 : `${copies} tasks without keys.`}
           </p>
-          <button type="submit" className="btn btn-primary" disabled={busy || !text.trim() || parseError !== null}>
+          <ActionButton type="submit" className="btn btn-primary" disabled={busy || !text.trim() || parseError !== null}>
             {busy ? 'Submitting…' : copies === 1 ? 'Submit' : `Submit ${copies} copies`}
-          </button>
+          </ActionButton>
           <SubmitResults results={results} />
         </div>
       </form>

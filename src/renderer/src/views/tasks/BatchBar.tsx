@@ -1,3 +1,4 @@
+import { ActionButton } from '../../components/ActionButton';
 import type { BatchAction } from './batch';
 
 interface Props {
@@ -25,12 +26,12 @@ export function BatchBar({ picked, matching, allMatching, busy, onSelectAllMatch
           Select all {matching} matching
         </button>
       )}
-      <button type="button" className="btn" disabled={busy} onClick={() => onRun('cancel')}>
+      <ActionButton className="btn" disabled={busy} onClick={() => onRun('cancel')}>
         Cancel selected…
-      </button>
-      <button type="button" className="btn" disabled={busy} onClick={() => onRun('rerun')}>
+      </ActionButton>
+      <ActionButton className="btn" disabled={busy} onClick={() => onRun('rerun')}>
         Re-run selected…
-      </button>
+      </ActionButton>
       <button type="button" className="btn btn-quiet btn-neutral" onClick={onClear}>
         Clear selection
       </button>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { TaskView } from '../../../../shared/tasks';
+import { ActionButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { ActionNotice, type Notice } from './ActionNotice';
+import { ActionNotice, settleNotice, type Notice } from './ActionNotice';
 import { isActiveStatus, shortId } from './task-status';
 import { useTaskActions } from './use-task-actions';
 
@@ -22,7 +23,9 @@ export function TaskDetailActions({ task, onChanged }: { task: TaskView; onChang
     const r = await actions.cancel(task.id);
     setBusy(false);
     setConfirming(false);
-    setNotice(r.ok ? { tone: 'ok', text: r.value.state === 'done' ? 'Cancelled.' : 'Cancel requested from its server; the outcome follows.' } : { tone: 'bad', text: r.error.message });
+    if (!r.ok) setNotice({ tone: 'bad', text: r.error.message });
+    else if (r.value.state === 'done') setNotice({ tone: 'ok', text: 'Cancelled.' });
+    else setNotice({ tone: 'ok', text: 'Cancel requested from its server; the outcome follows.', awaiting: { id: task.id, subject: 'The task' } });
     onChanged();
   };
 
@@ -45,17 +48,17 @@ export function TaskDetailActions({ task, onChanged }: { task: TaskView; onChang
     <>
       <div className="detail-head">
         {active && (
-          <button type="button" className="btn" onClick={() => setConfirming(true)} disabled={busy}>
+          <ActionButton className="btn" onClick={() => setConfirming(true)} disabled={busy}>
             Cancel task…
-          </button>
+          </ActionButton>
         )}
         {!active && (
-          <button type="button" className="btn" onClick={() => void rerun()} disabled={busy}>
+          <ActionButton className="btn" onClick={() => void rerun()} disabled={busy}>
             Re-run
-          </button>
+          </ActionButton>
         )}
       </div>
-      {notice && <ActionNotice notice={notice} onClose={() => setNotice(null)} />}
+      {notice && <ActionNotice notice={settleNotice(notice, task.status)} onClose={() => setNotice(null)} />}
       {forceOffered && (
         <form
           className="force-form"
@@ -65,9 +68,9 @@ export function TaskDetailActions({ task, onChanged }: { task: TaskView; onChang
           }}
         >
           <input className="input" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Why must it run again? (audited)" aria-label="Reason for forcing the re-run" />
-          <button type="submit" className="btn btn-destructive" disabled={busy || reason.trim() === ''}>
+          <ActionButton type="submit" className="btn btn-destructive" disabled={busy || reason.trim() === ''}>
             Force re-run
-          </button>
+          </ActionButton>
         </form>
       )}
       {confirming && (

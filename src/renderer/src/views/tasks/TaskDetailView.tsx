@@ -1,6 +1,7 @@
 import { StatusBadge } from '../../ui/StatusBadge';
 import { useFleetStore } from '../../store/fleet/store';
 import { AttemptsTable } from './AttemptsTable';
+import { EndReason, isStopReason } from './EndReason';
 import { EventTimeline } from './EventTimeline';
 import { NodeErrorList } from './NodeErrorList';
 import { OutputPreviews } from './OutputPreviews';
@@ -14,7 +15,7 @@ import './tasks.css';
 
 /** U3: one task — facts, actions, errors per node, outputs, workflow, events and attempts. */
 export function TaskDetailView({ id }: { id: string }) {
-  const { detail, error, reload } = useTaskDetail(id);
+  const { detail, error, waiting, reload } = useTaskDetail(id);
   const liveTask = useFleetStore((s) => s.tasks[id]);
   const servers = useServerNames();
   // The live row may be newer than the last fetch (progress comes faster than refetches).
@@ -35,12 +36,12 @@ export function TaskDetailView({ id }: { id: string }) {
           {error.message}
         </p>
       )}
-      {!task && !error && <p className="muted">loading…</p>}
+      {!task && !error && <p className="muted">{waiting ? 'waiting for the engine connection…' : 'loading…'}</p>}
       {task && detail && (
         <>
           <TaskFacts task={task} serverName={task.serverId ? (servers.byId[task.serverId] ?? null) : null} />
           <TaskDetailActions task={task} onChanged={reload} />
-          {task.error && <NodeErrorList error={task.error} />}
+          {task.error && (isStopReason(task.status) ? <EndReason status={task.status} error={task.error} /> : <NodeErrorList error={task.error} />)}
           <OutputPreviews taskId={task.id} outputs={task.outputs} />
           <WorkflowPanel id={task.id} />
           <EventTimeline events={detail.events} serverNames={servers.byId} />

@@ -4,6 +4,7 @@ import { useFleetApi } from '../../components/api-context';
 import { Ago } from '../../components/RelativeTime';
 import { taskHref } from '../../routing/route';
 import { useFleetStore } from '../../store/fleet/store';
+import { useEngineOpens } from '../../sync/use-engine';
 import { selectLiveTasks } from '../../store/fleet/slices/live/selectors';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { shortId } from './task-status';
@@ -17,6 +18,7 @@ function useChildren(id: string): TaskView[] {
   const live = useFleetStore(selectLiveTasks);
   const liveChildren = useMemo(() => live.filter((t) => t.parentId === id), [live, id]);
   const [stored, setStored] = useState<TaskView[]>([]);
+  const opens = useEngineOpens();
   useEffect(() => {
     let stale = false;
     void api.call('tasks.list', { parentId: id, limit: 50 }).then((r) => {
@@ -25,7 +27,7 @@ function useChildren(id: string): TaskView[] {
     return () => {
       stale = true;
     };
-  }, [api, id, liveChildren.length]);
+  }, [api, id, liveChildren.length, opens]);
   return useMemo(() => {
     const byId = new Map<string, TaskView>();
     for (const t of stored) byId.set(t.id, t);

@@ -1,5 +1,6 @@
 import { memo, type KeyboardEvent } from 'react';
 import type { TaskId } from '../../../../shared/tasks';
+import { ActionButton } from '../../components/ActionButton';
 import { navigate } from '../../routing/use-route';
 import { taskHref } from '../../routing/route';
 import { ProgressBar } from '../../ui/ProgressBar';
@@ -25,7 +26,8 @@ interface Props {
 function StateDetail({ row }: { row: TaskRow }) {
   if (row.status === 'running' && row.progress) return <ProgressBar value={row.progress.value} max={row.progress.max} label={`progress of task ${row.id}`} />;
   if (row.status === 'queued' && row.waiting) return <span className="cell-waiting" title={row.waiting}>{row.waiting}</span>;
-  if (row.error) return <span className="cell-error" title={row.error.message}>{row.error.message}</span>;
+  // A cancel's reason is not an error: red only for a failure.
+  if (row.error) return <span className={row.status === 'failed' ? 'cell-error' : 'cell-note'} title={row.error.message}>{row.error.message}</span>;
   return null;
 }
 
@@ -94,13 +96,13 @@ export const TaskRowView = memo(function TaskRowView({ row, now, serverName, sel
       </span>
       <span role="cell" className="row-actions">
         {active ? (
-          <button type="button" className="btn btn-quiet" onClick={() => onCancel(row)}>
+          <ActionButton className="btn btn-quiet" onClick={() => onCancel(row)}>
             Cancel
-          </button>
+          </ActionButton>
         ) : (
-          <button type="button" className="btn btn-quiet btn-neutral" onClick={() => onRerun(row)}>
+          <ActionButton className="btn btn-quiet btn-neutral" onClick={() => onRerun(row)}>
             Re-run
-          </button>
+          </ActionButton>
         )}
         <a className="btn btn-quiet btn-neutral" href={taskHref(row.id)}>
           Details

@@ -3,7 +3,7 @@ import type { TaskId } from '../../../../shared/tasks';
 import { useFleetStore } from '../../store/fleet/store';
 import { selectLiveTasks } from '../../store/fleet/slices/live/selectors';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { ActionNotice, type Notice } from './ActionNotice';
+import { ActionNotice, settleNotice, type Notice } from './ActionNotice';
 import { runBatch, type BatchAction, type BatchSummary, type BatchTarget } from './batch';
 import { BatchBar } from './BatchBar';
 import { BatchSummaryView } from './BatchSummaryView';
@@ -52,6 +52,8 @@ export function TasksView() {
   const [batch, setBatch] = useState<{ action: BatchAction; summary: BatchSummary; running: boolean } | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
+  // The task a cancel notice awaits, as the store has it now (the newest finished tasks stay there).
+  const awaitedStatus = useFleetStore((s) => (notice?.awaiting ? s.tasks[notice.awaiting.id]?.status : undefined));
 
   const changeFilters = useCallback((patch: Partial<TaskFilters>) => {
     const { search, sessionId, ...chosen } = patch;
@@ -91,12 +93,12 @@ export function TasksView() {
     if (!pending) return;
     setBusy(true);
     if (pending.kind === 'cancel') {
-      const result = await actions.cancel(pending.row.id);
-      setNotice(
-        result.ok
-          ? { tone: 'ok', text: `Task ${shortId(pending.row.id)}: ${result.value.state === 'done' ? 'cancelled' : 'cancel requested from its server; the outcome follows'}.` }
-          : { tone: 'bad', text: result.error.message },
-      );
+      const { id } = pending.row;
+      const result = await actions.cancel(id);
+      const subject = `Task ${shortId(id)}`;
+      if (!result.ok) setNotice({ tone: 'bad', text: result.error.message });
+      else if (result.value.state === 'done') setNotice({ tone: 'ok', text: `${subject}: cancelled.` });
+      else setNotice({ tone: 'ok', text: `${subject}: cancel requested from its server; the outcome follows.`, awaiting: { id, subject } });
       setBusy(false);
       setPending(null);
       return;
@@ -120,7 +122,7 @@ export function TasksView() {
           Tasks
         </h2>
         <span className="muted" data-testid="task-total">
-          {pages.total === null ? 'loading…' : `${matching} matching`}
+          {pages.total === null ? (pages.waiting ? 'waiting for the engine connection…' : 'loading…') : `${matching} matching`}
           {pages.loading && pages.total !== null ? ' · loading more…' : ''}
         </span>
         <a className="btn btn-primary head-link" href="#/submit">
@@ -134,7 +136,7 @@ export function TasksView() {
           {pages.error.message}
         </p>
       )}
-      {notice && <ActionNotice notice={notice} onClose={() => setNotice(null)} />}
+      {notice && <ActionNotice notice={settleNotice(notice, awaitedStatus)} onClose={() => setNotice(null)} />}
       {batch && <BatchSummaryView action={batch.action} summary={batch.summary} running={batch.running} onClose={() => setBatch(null)} />}
       {selectedCount > 0 && (
         <BatchBar

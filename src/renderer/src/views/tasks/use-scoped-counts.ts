@@ -3,6 +3,7 @@ import type { TaskCounts, TaskQuery } from '../../../../shared/tasks';
 import { useFleetApi } from '../../components/api-context';
 import { selectCounts } from '../../store/fleet/slices/live/selectors';
 import { useFleetStore } from '../../store/fleet/store';
+import { useEngineOpens } from '../../sync/use-engine';
 
 export type CountScope = Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'>;
 
@@ -13,6 +14,7 @@ export type CountScope = Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'>;
 export function useScopedCounts(scope: CountScope): TaskCounts | null {
   const api = useFleetApi();
   const all = useFleetStore(selectCounts);
+  const opens = useEngineOpens();
   const [scoped, setScoped] = useState<{ key: string; counts: TaskCounts } | null>(null);
   const key = JSON.stringify([scope.serverId ?? null, scope.type ?? null, scope.sessionId ?? null]);
   const unscoped = !scope.serverId && !scope.type && !scope.sessionId;
@@ -27,7 +29,7 @@ export function useScopedCounts(scope: CountScope): TaskCounts | null {
     };
     // `scope` is read through `key`: a new object with the same filters asks nothing new.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, key, unscoped, all]);
+  }, [api, key, unscoped, all, opens]);
   if (unscoped) return all;
   return scoped?.key === key ? scoped.counts : null;
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiError, Result } from '../../../../shared/api';
 import type { TaskPage, TaskQuery, TaskView } from '../../../../shared/tasks';
 import { useFleetApi } from '../../components/api-context';
+import { engineOpensNow, useReissueOnOpen, type Stall } from '../../sync/use-engine';
 import { filtersKey, type TaskFilters } from './task-filters';
 import { appendPage } from './task-rows';
 
@@ -15,9 +16,16 @@ interface Pages {
   done: boolean;
   loading: boolean;
   error: ApiError | null;
+  /** A page asked for while the engine link was down: it goes again when the link opens. */
+  stall: PageStall | null;
 }
 
-const EMPTY: Omit<Pages, 'key'> = { items: [], total: null, done: false, loading: true, error: null };
+interface PageStall extends Stall {
+  after: string | null;
+  generation: number;
+}
+
+const EMPTY: Omit<Pages, 'key'> = { items: [], total: null, done: false, loading: true, error: null, stall: null };
 
 /**
  * Pages of `tasks.list` for the filters, newest first (S4): the first page on a filter change,
@@ -38,11 +46,17 @@ export function useTaskPages(filters: TaskFilters) {
   const request = useCallback((after: string | null) => api.call('tasks.list', { ...base, limit: PAGE_SIZE, ...(after ? { cursor: after } : {}) }), [api, base]);
 
   const apply = useCallback(
-    (after: string | null, gen: number, result: Result<TaskPage>) => {
+    (after: string | null, gen: number, opens: number, result: Result<TaskPage>) => {
       if (gen !== generation.current) return;
+      if (!result.ok && result.error.code === 'disconnected') {
+        // Not answered, only not sent (the view opened before the link did, or it dropped):
+        // the page stays on its way (busy) and is asked again once the link opens.
+        setPages((prev) => ({ ...(prev.key === key ? prev : EMPTY), key, loading: true, error: null, stall: { after, generation: gen, opens } }));
+        return;
+      }
       busy.current = false;
       if (!result.ok) {
-        setPages((prev) => ({ ...(prev.key === key ? prev : EMPTY), key, loading: false, error: result.error }));
+        setPages((prev) => ({ ...(prev.key === key ? prev : EMPTY), key, loading: false, error: result.error, stall: null }));
         return;
       }
       cursor.current = result.value.nextCursor;
@@ -53,6 +67,7 @@ export function useTaskPages(filters: TaskFilters) {
         done: result.value.nextCursor === null,
         loading: false,
         error: null,
+        stall: null,
       }));
     },
     [key],
@@ -61,8 +76,10 @@ export function useTaskPages(filters: TaskFilters) {
   const fetchPage = useCallback(
     (after: string | null) => {
       const gen = generation.current;
+      // Taken before asking: an open that comes after this moment sends a stalled page again.
+      const opens = engineOpensNow();
       busy.current = true;
-      void request(after).then((result) => apply(after, gen, result));
+      void request(after).then((result) => apply(after, gen, opens, result));
     },
     [request, apply],
   );
@@ -87,5 +104,13 @@ export function useTaskPages(filters: TaskFilters) {
 
   // Until the first page of new filters arrives, show nothing rather than the old filters' rows.
   const current = pages.key === key ? pages : { ...EMPTY, key };
-  return { ...current, loadMore, reload };
+  const reissue = useCallback(
+    (stall: PageStall) => {
+      // A reload or new filters since then asked anew; this one is no longer wanted.
+      if (stall.generation === generation.current) fetchPage(stall.after);
+    },
+    [fetchPage],
+  );
+  useReissueOnOpen(current.stall, reissue);
+  return { ...current, waiting: current.stall !== null, loadMore, reload };
 }

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { TaskPolicy } from '../../../../shared/tasks';
 import { useFleetApi } from '../../components/api-context';
+import { useEngineOpens } from '../../sync/use-engine';
 
-/** Task types and their policies (T2), fetched once per view; an empty list when the engine has no ledger. */
+/** Task types and their policies (T2), fetched per view and on each (re)connection; an empty list when the engine has no ledger. */
 export function useTaskTypes(): TaskPolicy[] {
   const api = useFleetApi();
   const [types, setTypes] = useState<TaskPolicy[]>([]);
+  const opens = useEngineOpens();
   useEffect(() => {
     let live = true;
     void api.call('types.list', {}).then((r) => {
@@ -14,6 +16,6 @@ export function useTaskTypes(): TaskPolicy[] {
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [api, opens]);
   return types;
 }

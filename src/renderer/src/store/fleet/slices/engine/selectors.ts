@@ -4,3 +4,5 @@ import type { EngineState } from './initialState';
 export const selectConnection = (state: EngineState): EngineConnection => state.connection;
 
 export const selectEngineOpen = (state: EngineState): boolean => state.connection.status === 'open';
+
+export const selectEngineOpens = (state: EngineState): number => state.opens;
