@@ -4,6 +4,7 @@ import { HostArgsError, parseHostArgs } from '../main/engine/host/host-args';
 import { RestApiConfigError } from '../main/engine/host/rest-api';
 import { isLedgerError } from '../main/engine/tasks/ledger-error';
 import { demoLauncher } from '../demo/launcher';
+import { defaultDataDir, SERVE_DATA_DIR } from './data-folder';
 import { HostConfigError, startHeadlessHost } from './host';
 
 /**
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
   const demo = demoLauncher(log);
-  const console_ = await startConsoleEngine(args, { dataDir: '.data', demo, log });
+  // M3: the demo keeps a data folder of its own, so its servers never turn up in `serve`.
+  const console_ = await startConsoleEngine(args, { dataDir: defaultDataDir(args), demo, log });
   const { engine } = console_;
   const host = await startHeadlessHost({
     engine,
@@ -26,6 +28,9 @@ async function main(): Promise<void> {
     log,
   });
   log(`data folder ${console_.dataDir}`);
+  if (args.demo && args.dataDir === null) {
+    log(`demo: its servers and tasks are kept in ${console_.dataDir}, apart from the ./${SERVE_DATA_DIR} of \`npm run serve\` (give --data DIR to choose)`);
+  }
   const servers = engine.snapshot().servers;
   log(`${servers.length} server(s): ${servers.map((s) => s.name).join(', ') || 'none yet — add them in the console'}`);
   if (console_.api) console.log(`ComfyFleet task API: ${console_.api.url}/v1`);

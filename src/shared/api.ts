@@ -7,6 +7,7 @@ import type {
   SessionId,
   SubmitOutcome,
   TaskCounts,
+  TaskCountScope,
   TaskEvent,
   TaskId,
   TaskPage,
@@ -116,8 +117,8 @@ export interface Commands {
   'tasks.submit': { args: SubmitArgs; result: SubmitOutcome };
   'tasks.get': { args: { id: TaskId }; result: TaskDetail };
   'tasks.list': { args: TaskQuery; result: TaskPage };
-  /** Tasks per status, of all tasks or of those on one server, of one type or session (U2's chips). */
-  'tasks.counts': { args: Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'>; result: TaskCounts };
+  /** Tasks per status, of all tasks or of those on one server, of one type or session, matching a search (U2's chips). */
+  'tasks.counts': { args: TaskCountScope; result: TaskCounts };
   'tasks.workflow': { args: { id: TaskId }; result: ComfyWorkflow };
   /** T7. */
   'tasks.cancel': { args: { id: TaskId; reason?: string }; result: CancelResult };

@@ -263,6 +263,12 @@ export interface TaskPage {
 
 export type TaskCounts = Record<TaskStatus, number>;
 
+/**
+ * The filters task counts follow (U2's status chips): all of the list's but the status itself
+ * (each chip counts one) and paging; the search too, so a chip never counts tasks the list hides.
+ */
+export type TaskCountScope = Pick<TaskQuery, 'serverId' | 'type' | 'sessionId' | 'search'>;
+
 /** A task as the console shows it live: the ledger's row plus what only the dispatcher knows. */
 export type LiveTaskView = TaskView & {
   /** Why a queued task is still waiting (no capacity, L6 "waiting on lock"…); null otherwise. */

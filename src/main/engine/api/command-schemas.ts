@@ -83,7 +83,8 @@ export const commandSchemas = {
       cursor: storableString().max(1000).nullable().optional(),
     })
     .strict(),
-  'tasks.counts': z.object({ serverId: serverId.optional(), type: storableString().max(64).optional(), sessionId: sessionId.optional() }).strict(),
+  // The same search as tasks.list's, so the status chips count what the list shows.
+  'tasks.counts': z.object({ serverId: serverId.optional(), type: storableString().max(64).optional(), sessionId: sessionId.optional(), search: storableString().max(500).optional() }).strict(),
   'tasks.workflow': z.object({ id: taskId }).strict(),
   'tasks.cancel': z.object({ id: taskId, reason: reason.optional() }).strict(),
   'tasks.rerun': z.object({ id: taskId, workflow: z.unknown().optional(), force: z.boolean().optional(), reason: reason.optional() }).strict(),

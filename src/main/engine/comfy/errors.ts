@@ -4,7 +4,7 @@
  *
  * | code               | meaning                                                        | delivered        |
  * |--------------------|----------------------------------------------------------------|------------------|
- * | `unreachable`      | no connection: refused, DNS, TLS, bad address                  | `no`             |
+ * | `unreachable`      | no connection: refused, DNS, TLS, bad address, blocked port    | `no`             |
  * | `connection_lost`  | connection closed or reset before the answer was complete      | `maybe` / `yes`  |
  * | `timeout`          | no complete answer in time (`phase`: `headers` or `body`)      | `maybe` / `yes`  |
  * | `aborted`          | the caller cancelled                                           | `no`/`maybe`/`yes` |

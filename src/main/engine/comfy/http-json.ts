@@ -103,6 +103,12 @@ export async function callHttp(baseUrl: string, path: string, opts: HttpCallOpti
     });
   } catch (err) {
     if (signal.aborted) throw whyAborted('maybe');
+    if (refusedPort(err)) {
+      throw fail('unreachable', `port ${portOf(baseUrl)} is refused by the HTTP client before connecting (fetch blocks it as unsafe, as browsers do), so nothing was sent; run ComfyUI on another port (its default is 8188) and change this server's URL`, undefined, {
+        delivered: 'no',
+        cause: err,
+      });
+    }
     if (notSent(err)) {
       throw fail('unreachable', `cannot connect (${causeOf(err)}); check that the server is running and the URL is right`, undefined, {
         delivered: 'no',
@@ -254,6 +260,26 @@ function notSent(err: unknown): boolean {
     });
   }
   return false;
+}
+
+/**
+ * undici refuses the ports the Fetch standard blocks (1, 9, 6000, …) inside the client, before
+ * any socket opens: a network error whose cause says "bad port", with no code to match. Nothing
+ * was sent, so it is not a lost connection (T4), and waiting will not help: only another port does.
+ */
+function refusedPort(err: unknown): boolean {
+  const cause = asErrorLike(asErrorLike(err)?.cause);
+  return typeof cause?.message === 'string' && cause.message.trim().toLowerCase() === 'bad port';
+}
+
+/** The port a base URL names, spelled out when it is the scheme's default. */
+function portOf(baseUrl: string): string {
+  try {
+    const url = new URL(baseUrl);
+    return url.port || (url.protocol === 'https:' ? '443' : '80');
+  } catch {
+    return '(unknown)';
+  }
 }
 
 /** zlib errors (broken gzip / deflate) raised by fetch's automatic decompression. */

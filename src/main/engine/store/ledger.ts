@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerConfig, ServerId } from '../../../shared/fleet';
-import type { AttemptView, AuditEntry, AuditPage, ComfyWorkflow, LockView, SubmitOutcome, TaskCounts, TaskEvent, TaskPage, TaskPolicy, TaskProgress, TaskQuery, TaskView } from '../../../shared/tasks';
+import type { AttemptView, AuditEntry, AuditPage, ComfyWorkflow, LockView, SubmitOutcome, TaskCounts, TaskCountScope, TaskEvent, TaskPage, TaskPolicy, TaskProgress, TaskQuery, TaskView } from '../../../shared/tasks';
 import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
 import { ledgerErrors } from '../tasks/ledger-error';
@@ -130,7 +130,7 @@ export class Ledger implements Store {
     return this.runner.read(() => listUnfinishedPage(q, limit));
   }
 
-  countByStatus(filter: Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'> = {}): Promise<TaskCounts> {
+  countByStatus(filter: TaskCountScope = {}): Promise<TaskCounts> {
     return this.runner.read(() => countTasks(filter));
   }
 

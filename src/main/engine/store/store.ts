@@ -9,6 +9,7 @@ import type {
   SessionId,
   SubmitOutcome,
   TaskCounts,
+  TaskCountScope,
   TaskEvent,
   TaskId,
   TaskPage,
@@ -64,7 +65,7 @@ export interface Store extends ServerRegistry {
   listTasks(query?: TaskQuery): Promise<TaskPage>;
   /** Non-terminal tasks, oldest first: the dispatcher's queue and start-up reconciliation. */
   listUnfinished(query?: UnfinishedQuery): Promise<UnfinishedPage>;
-  countByStatus(filter?: Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'>): Promise<TaskCounts>;
+  countByStatus(filter?: TaskCountScope): Promise<TaskCounts>;
   /** A task's events, oldest first. */
   listEvents(taskId: TaskId, options?: { afterId?: number; limit?: number }): Promise<TaskEvent[]>;
   listAttempts(taskId: TaskId): Promise<AttemptView[]>;

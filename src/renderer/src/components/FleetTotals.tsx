@@ -16,9 +16,10 @@ export function FleetTotals() {
       </div>
       <div>
         <dt>Sockets open</dt>
-        <dd data-testid="total-sockets">
+        {/* Of the enabled servers: a disabled one has no socket, and is not one missing. */}
+        <dd data-testid="total-sockets" title={`${totals.socketsOpen} of ${totals.enabled} enabled server(s) have their socket open${totals.servers > totals.enabled ? `; ${totals.servers - totals.enabled} disabled` : ''}`}>
           {totals.socketsOpen}
-          <span className="of">/{totals.servers}</span>
+          <span className="of">/{totals.enabled}</span>
         </dd>
       </div>
     </dl>

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { ServerId } from '../../../shared/fleet';
 import { useFleetStore } from '../store/fleet/store';
+import { serverPresence } from '../store/fleet/slices/live/server-presence';
 import { DepthChart } from '../views/fleet/DepthChart';
 import type { ChartWindow } from '../views/fleet/depth-series';
 import { HealthStatus } from './HealthStatus';
@@ -17,6 +18,8 @@ import './fleet.css';
 export const ServerCard = memo(function ServerCard({ id, window }: { id: ServerId; window: ChartWindow }) {
   const server = useFleetStore((state) => state.byId[id]);
   if (!server) return null;
+  // What the snapshot's figures are worth now: current, last known (down), or not watched (disabled).
+  const presence = serverPresence(server);
   return (
     <article
       className={`card card-${server.health.state}${server.enabled ? '' : ' card-disabled'}${server.drained ? ' card-drained' : ''}`}
@@ -26,6 +29,7 @@ export const ServerCard = memo(function ServerCard({ id, window }: { id: ServerI
       data-health={server.health.state}
       data-drained={server.drained}
       data-enabled={server.enabled}
+      data-presence={presence}
       aria-label={server.name}
     >
       <header className="card-head">
@@ -47,10 +51,10 @@ export const ServerCard = memo(function ServerCard({ id, window }: { id: ServerI
       <div className="card-url" title={server.url}>
         {server.url}
       </div>
-      <HealthStatus health={server.health} stats={server.stats} />
-      <QueueCounts queue={server.queue} inFlight={server.inFlight} maxInFlight={server.maxInFlight} />
+      <HealthStatus health={server.health} stats={server.stats} presence={presence} />
+      <QueueCounts queue={server.queue} inFlight={server.inFlight} maxInFlight={server.maxInFlight} presence={presence} />
       <DepthChart id={server.id} window={window} />
-      <SocketStatus socket={server.socket} />
+      <SocketStatus socket={server.socket} enabled={server.enabled} />
       {server.lastError && (
         <p className="card-error" data-testid="last-error" title={server.lastError}>
           HTTP: {server.lastError}

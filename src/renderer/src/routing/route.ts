@@ -21,9 +21,13 @@ const SIMPLE: Record<string, Route> = {
   log: { view: 'log' },
 };
 
-/** `#/tasks/abc` → the task view of `abc`; anything unknown is the fleet (the start view). */
+/**
+ * `#/tasks/abc` → the task view of `abc`; anything unknown is the fleet (the start view). A
+ * query after the path (`#/tasks?status=queued`) is the view's own state, not part of the route.
+ */
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+  const path = hash.split('?', 1)[0] ?? '';
+  const parts = path.replace(/^#\/?/, '').split('/').filter(Boolean);
   const [head, id] = parts;
   if (head === 'tasks' && id) return { view: 'task', id: decodeURIComponent(id) };
   return head !== undefined && Object.hasOwn(SIMPLE, head) ? (SIMPLE[head] as Route) : { view: 'fleet' };
@@ -35,3 +39,9 @@ export function routeHref(route: Route): string {
 
 /** The hash of a task's detail view, for links in tables, the audit log and notifications. */
 export const taskHref = (id: TaskId): string => routeHref({ view: 'task', id });
+
+/** The query of a view's address (`#/tasks?status=queued` → `status=queued`); '' when it has none. */
+export function hashQuery(hash: string): string {
+  const at = hash.indexOf('?');
+  return at < 0 ? '' : hash.slice(at + 1);
+}

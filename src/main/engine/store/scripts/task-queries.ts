@@ -1,4 +1,4 @@
-import type { ActiveTaskStatus, AttemptView, TaskCounts, TaskEvent, TaskPage, TaskQuery, TaskStatus, TaskView } from '../../../../shared/tasks';
+import type { ActiveTaskStatus, AttemptView, TaskCounts, TaskCountScope, TaskEvent, TaskPage, TaskQuery, TaskStatus, TaskView } from '../../../../shared/tasks';
 import { ACTIVE_STATUSES, TASK_STATUSES } from '../../tasks/task-states';
 import type { Script, SqlParam } from '../sql/script';
 import { all, get, likeEscape, placeholders } from '../sql/script';
@@ -79,7 +79,8 @@ function nextCursor(items: TaskView[], more: boolean): string | null {
   return more && last ? encodeCursor(last.createdAt, last.id) : null;
 }
 
-export function* countTasks(q: Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'>): Script<TaskCounts> {
+/** U2's chips: the list's filters but status, the search included (the same clause as the list's). */
+export function* countTasks(q: TaskCountScope): Script<TaskCounts> {
   const f = taskFilter(q);
   const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskCounts;
   for (const row of yield* all(`SELECT status, COUNT(*) AS n FROM tasks ${clause(f.where)} GROUP BY status`, f.params)) {

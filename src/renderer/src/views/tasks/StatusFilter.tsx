@@ -5,7 +5,7 @@ import { useScopedCounts, type CountScope } from './use-scoped-counts';
 
 interface Props {
   selected: TaskStatus[];
-  /** The other filters the counts follow (the search does not narrow them). */
+  /** The other filters the counts follow: server, type, session and the search. */
   scope: CountScope;
   onChange(statuses: TaskStatus[]): void;
 }
@@ -15,7 +15,7 @@ export function StatusFilter({ selected, scope, onChange }: Props) {
   const counts = useScopedCounts(scope);
   const toggle = (status: TaskStatus) => onChange(selected.includes(status) ? selected.filter((s) => s !== status) : [...selected, status]);
   return (
-    <div className="status-filter" role="group" aria-label="Filter by status" title="Counts follow the server, type and session filters, not the search">
+    <div className="status-filter" role="group" aria-label="Filter by status" title="Counts follow the server, type and session filters and the search">
       {ALL_STATUSES.map((status) => (
         <button
           key={status}

@@ -10,13 +10,13 @@ import { BatchSummaryView } from './BatchSummaryView';
 import { StatusFilter } from './StatusFilter';
 import { TaskFilterBar } from './TaskFilterBar';
 import { TaskTable } from './TaskTable';
-import { countScope, filtersKey, NO_FILTERS, type TaskFilters } from './task-filters';
+import { countScope, filtersActive, filtersKey, NO_FILTERS } from './task-filters';
 import { mergeRows, type TaskRow } from './task-rows';
 import { useFleetApi } from '../../components/api-context';
 import { shortId } from './task-status';
-import { useDebounced } from './use-debounced';
 import { useServerNames } from './use-server-names';
 import { useTaskActions } from './use-task-actions';
+import { useTaskFilters } from './use-task-filters';
 import { useTaskPages } from './use-task-pages';
 import './tasks.css';
 
@@ -34,11 +34,11 @@ const NOTHING: Selection = { ids: new Set(), all: false };
 export function TasksView() {
   const api = useFleetApi();
   const actions = useTaskActions();
-  const [base, setBase] = useState<TaskFilters>(NO_FILTERS);
-  // Typed filters (search, session) reach the query once typing pauses: one fetch, not one per key.
-  const [typed, setTyped] = useState({ search: '', sessionId: '' });
-  const settled = useDebounced(typed, 300);
-  const filters = useMemo<TaskFilters>(() => ({ ...base, ...settled }), [base, settled]);
+  const [selection, setSelection] = useState<Selection>(NOTHING);
+  // A selection made under other filters would act on tasks no longer in view.
+  const dropSelection = useCallback(() => setSelection(NOTHING), []);
+  // Kept in the address: a filtered view can be shared, and survives a reload.
+  const { filters, shown, change: changeFilters } = useTaskFilters(dropSelection);
   const key = filtersKey(filters);
 
   const pages = useTaskPages(filters);
@@ -47,21 +47,12 @@ export function TasksView() {
   const servers = useServerNames();
   const matching = (pages.total ?? pages.items.length) + added;
 
-  const [selection, setSelection] = useState<Selection>(NOTHING);
   const [pending, setPending] = useState<Pending | null>(null);
   const [batch, setBatch] = useState<{ action: BatchAction; summary: BatchSummary; running: boolean } | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
   // The task a cancel notice awaits, as the store has it now (the newest finished tasks stay there).
   const awaitedStatus = useFleetStore((s) => (notice?.awaiting ? s.tasks[notice.awaiting.id]?.status : undefined));
-
-  const changeFilters = useCallback((patch: Partial<TaskFilters>) => {
-    const { search, sessionId, ...chosen } = patch;
-    if (search !== undefined || sessionId !== undefined) setTyped((prev) => ({ search: search ?? prev.search, sessionId: sessionId ?? prev.sessionId }));
-    if (Object.keys(chosen).length > 0) setBase((prev) => ({ ...prev, ...chosen }));
-    // A selection made under other filters would act on tasks no longer in view.
-    setSelection(NOTHING);
-  }, []);
 
   const onToggle = useCallback((id: TaskId) => {
     setSelection((prev) => {
@@ -129,8 +120,8 @@ export function TasksView() {
           Submit…
         </a>
       </div>
-      <StatusFilter selected={base.statuses} scope={countScope(filters)} onChange={(statuses) => changeFilters({ statuses })} />
-      <TaskFilterBar filters={{ ...filters, ...typed }} onChange={changeFilters} />
+      <StatusFilter selected={shown.statuses} scope={countScope(filters)} onChange={(statuses) => changeFilters({ statuses })} />
+      <TaskFilterBar filters={shown} onChange={changeFilters} />
       {pages.error && (
         <p className="form-error" role="alert">
           {pages.error.message}
@@ -161,7 +152,7 @@ export function TasksView() {
         onRerun={onRerun}
         onNearEnd={pages.loadMore}
       />
-      {!pages.loading && rows.length === 0 && !pages.error && <p className="muted">No task matches these filters.</p>}
+      {!pages.loading && rows.length === 0 && !pages.error && <EmptyList filtered={filtersActive(filters)} onClear={() => changeFilters(NO_FILTERS)} />}
       {pending?.kind === 'cancel' && (
         <ConfirmDialog title={`Cancel task ${shortId(pending.row.id)}?`} confirmLabel="Cancel task" danger busy={busy} onConfirm={() => void confirm()} onCancel={() => setPending(null)}>
           <p>
@@ -186,5 +177,24 @@ export function TasksView() {
         </ConfirmDialog>
       )}
     </section>
+  );
+}
+
+/** An empty list says why: no task at all yet, or none matching the filters (with a way out). */
+function EmptyList({ filtered, onClear }: { filtered: boolean; onClear(): void }) {
+  if (!filtered) {
+    return (
+      <p className="muted" data-testid="tasks-empty">
+        No tasks yet. <a href="#/submit">Submit a workflow</a>, or send one to the task API.
+      </p>
+    );
+  }
+  return (
+    <p className="muted" data-testid="tasks-empty">
+      No task matches these filters.{' '}
+      <button type="button" className="btn btn-quiet btn-neutral" onClick={onClear}>
+        Clear filters
+      </button>
+    </p>
   );
 }

@@ -1,5 +1,5 @@
 import type { ServerId } from '../../../../shared/fleet';
-import type { TaskQuery, TaskStatus, TaskView } from '../../../../shared/tasks';
+import type { TaskCountScope, TaskQuery, TaskStatus, TaskView } from '../../../../shared/tasks';
 
 export const ALL_STATUSES: readonly TaskStatus[] = ['queued', 'dispatched', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
 
@@ -31,10 +31,18 @@ export function filtersToQuery(filters: TaskFilters, limit: number, cursor: stri
   return query;
 }
 
-/** The filters the status counts follow: the query's server, type and session. */
-export function countScope(filters: TaskFilters): Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'> {
-  const { serverId, type, sessionId } = filtersToQuery({ ...filters, statuses: [], search: '' }, 1);
-  return { ...(serverId ? { serverId } : {}), ...(type ? { type } : {}), ...(sessionId ? { sessionId } : {}) };
+/**
+ * The filters the status counts follow: every one of the query's but the status (each chip
+ * counts one status), the search included, so "succeeded 811" never sits beside "0 matching".
+ */
+export function countScope(filters: TaskFilters): TaskCountScope {
+  const { serverId, type, sessionId, search } = filtersToQuery({ ...filters, statuses: [] }, 1);
+  return { ...(serverId ? { serverId } : {}), ...(type ? { type } : {}), ...(sessionId ? { sessionId } : {}), ...(search ? { search } : {}) };
+}
+
+/** Whether any filter narrows the list: an empty list then means "nothing matches", not "no tasks yet". */
+export function filtersActive(filters: TaskFilters): boolean {
+  return Object.keys(filtersToQuery(filters, 1)).some((k) => k !== 'limit');
 }
 
 /**

@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveTaskView, TaskView } from '../../../../shared/tasks';
 import { task } from '../../testing/fixtures';
-import { countScope, filtersKey, filtersToQuery, matchesFilters, NO_FILTERS } from './task-filters';
+import { countScope, filtersActive, filtersKey, filtersToQuery, matchesFilters, NO_FILTERS } from './task-filters';
 import { appendPage, mergeRows } from './task-rows';
 
 const live = (t: TaskView, waiting: string | null = null): LiveTaskView => ({ ...t, waiting });
 
 describe('countScope (U2 status chips)', () => {
-  it('U2: the counts follow server, type and session, trimmed, and ignore status and search', () => {
+  it('U2: the counts follow server, type, session and the key search, trimmed, and ignore status (each chip counts one)', () => {
     expect(countScope(NO_FILTERS)).toEqual({});
-    expect(countScope({ statuses: ['failed'], serverId: 'srv-1', type: ' photo ', sessionId: '', search: 'abc' })).toEqual({ serverId: 'srv-1', type: 'photo' });
+    expect(countScope({ statuses: ['failed'], serverId: 'srv-1', type: ' photo ', sessionId: '', search: 'abc' })).toEqual({ serverId: 'srv-1', type: 'photo', search: 'abc' });
     expect(countScope({ ...NO_FILTERS, sessionId: ' shop ' })).toEqual({ sessionId: 'shop' });
+    expect(countScope({ ...NO_FILTERS, search: ' order-47 ' })).toEqual({ search: 'order-47' });
+  });
+
+  it('U2: any filter, a ticked status or a search among them, makes an empty list one of no matches', () => {
+    expect(filtersActive(NO_FILTERS)).toBe(false);
+    expect(filtersActive({ ...NO_FILTERS, search: '   ' })).toBe(false);
+    expect(filtersActive({ ...NO_FILTERS, statuses: ['queued'] })).toBe(true);
+    expect(filtersActive({ ...NO_FILTERS, search: 'x' })).toBe(true);
+    expect(filtersActive({ ...NO_FILTERS, serverId: 'srv-1' })).toBe(true);
   });
 });
 

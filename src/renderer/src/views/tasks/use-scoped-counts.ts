@@ -1,23 +1,24 @@
 import { useEffect, useState } from 'react';
-import type { TaskCounts, TaskQuery } from '../../../../shared/tasks';
+import type { TaskCounts, TaskCountScope } from '../../../../shared/tasks';
 import { useFleetApi } from '../../components/api-context';
 import { selectCounts } from '../../store/fleet/slices/live/selectors';
 import { useFleetStore } from '../../store/fleet/store';
 import { useEngineOpens } from '../../sync/use-engine';
 
-export type CountScope = Pick<TaskQuery, 'serverId' | 'type' | 'sessionId'>;
+export type CountScope = TaskCountScope;
 
 /**
- * Tasks per status within the server/type/session filters. Unscoped, the engine's pushed counts;
- * scoped, the ledger's, asked again whenever the pushed counts move (at most once a second).
+ * Tasks per status within the server/type/session filters and the search. Unscoped, the engine's
+ * pushed counts; scoped, the ledger's, asked again whenever the pushed counts move (at most once
+ * a second).
  */
 export function useScopedCounts(scope: CountScope): TaskCounts | null {
   const api = useFleetApi();
   const all = useFleetStore(selectCounts);
   const opens = useEngineOpens();
   const [scoped, setScoped] = useState<{ key: string; counts: TaskCounts } | null>(null);
-  const key = JSON.stringify([scope.serverId ?? null, scope.type ?? null, scope.sessionId ?? null]);
-  const unscoped = !scope.serverId && !scope.type && !scope.sessionId;
+  const key = JSON.stringify([scope.serverId ?? null, scope.type ?? null, scope.sessionId ?? null, scope.search ?? null]);
+  const unscoped = !scope.serverId && !scope.type && !scope.sessionId && !scope.search;
   useEffect(() => {
     if (unscoped) return;
     let stale = false;

@@ -1,5 +1,6 @@
 import type { LiveTaskView, LockView, TaskCounts } from '../../../../../../shared/tasks';
 import type { ServerId, ServerView } from '../../../../../../shared/fleet';
+import { serverPresence, socketCountsAsOpen } from './server-presence';
 import type { LiveState } from './initialState';
 
 export const selectServerIds = (state: LiveState): ServerId[] => state.order;
@@ -16,25 +17,29 @@ export function selectServers(state: LiveState): ServerView[] {
 
 export interface FleetTotals {
   servers: number;
+  /** Servers the console connects to: the sockets that should be open. */
+  enabled: number;
   running: number;
   pending: number;
-  /** Servers whose console socket is open (F3). */
+  /** Enabled servers whose console socket is open (F3). */
   socketsOpen: number;
 }
 
 /** Plain numbers: use with zustand's `useShallow`, which compares them field by field. */
 export function selectFleetTotals(state: LiveState): FleetTotals {
-  const totals: FleetTotals = { servers: 0, running: 0, pending: 0, socketsOpen: 0 };
+  const totals: FleetTotals = { servers: 0, enabled: 0, running: 0, pending: 0, socketsOpen: 0 };
   for (const id of state.order) {
     const server = state.byId[id];
     if (!server) continue;
     totals.servers += 1;
-    // An unhealthy server's last known queue is history (a crashed one lost it): not counted as live work.
-    if (server.health.state !== 'unhealthy') {
+    if (server.enabled) totals.enabled += 1;
+    // A down server's last known queue is history (a crashed one lost it), and a disabled one's
+    // is not watched: neither is counted as live work.
+    if (serverPresence(server) === 'live') {
       totals.running += server.queue?.running ?? 0;
       totals.pending += server.queue?.pending ?? 0;
     }
-    if (server.socket.state === 'open') totals.socketsOpen += 1;
+    if (socketCountsAsOpen(server)) totals.socketsOpen += 1;
   }
   return totals;
 }
