@@ -10,8 +10,8 @@ import { systemClock, systemRandom } from './core/clock';
 import { DeltaBatcher } from './core/delta-batcher';
 import { EngineError } from './core/engine-error';
 import type { BalancerStrategy } from './dispatch/balancer';
-import type { DispatchOptions } from './dispatch/dispatcher';
-import type { LockOptions } from './dispatch/session-locks';
+import type { DispatchOptions } from './dispatch/dispatch-options';
+import type { LockOptions } from './locks/session-locks';
 import { TaskService } from './dispatch/task-service';
 import type { TrackerOptions } from './dispatch/task-tracker';
 import { OutputStore } from './outputs/output-store';
@@ -86,7 +86,7 @@ export class Engine implements Disposable {
   readonly ready: Promise<void>;
   readonly log: Logger;
   private readonly disposables = new DisposableStore();
-  private readonly fleet: FleetMonitor;
+  private readonly fleet: FleetMonitor<ComfyClient>;
   private readonly batcher: DeltaBatcher;
   private readonly onEventEmitter = new Emitter<HostEvent>();
   /** Delta batches for every subscriber; a subscriber asks for a snapshot first. */
@@ -105,13 +105,13 @@ export class Engine implements Disposable {
     this.clientId = options.clientId ?? `comfyfleet-${randomUUID()}`;
     this.batcher = this.disposables.add(new DeltaBatcher(clock, options.deltaIntervalMs));
     this.fleet = this.disposables.add(
-      new FleetMonitor({
+      new FleetMonitor<ComfyClient>({
         clock,
         random: options.random ?? systemRandom,
         clientId: this.clientId,
         newId: options.newId ?? (() => `srv-${randomUUID().slice(0, 8)}-${++counter}`),
         registry: options.ledger?.store ?? options.registry ?? new InMemoryServerRegistry(),
-        createClient: (config, timeoutMs) => new ComfyClient({ server: config.name, baseUrl: config.url, timeoutMs }),
+        createClient: (config) => new ComfyClient({ server: config.name, baseUrl: config.url }),
         probe: options.probe,
         health: options.health,
         backoff: options.backoff,
@@ -165,7 +165,7 @@ export class Engine implements Disposable {
           return started;
         },
         'settings.set': async (patch, ctx) => {
-          await this.requireTasks().applySettings(patch);
+          await this.requireTasks().commands.applySettings(patch);
           await this.tasks?.store.appendAudit({ actor: ctx.actor, action: 'settings.update', target: 'settings', details: patch });
           return this.settings();
         },
@@ -200,7 +200,7 @@ export class Engine implements Disposable {
     return {
       database: this.tasks ? { backend: this.tasks.store.backend, label: this.tasks.store.label } : null,
       retentionDays: this.tasks ? await this.tasks.store.getRetentionDays() : null,
-      dispatch: this.tasks?.dispatcher.limits ?? { maxQueued: 0, submitsPerSecond: 0, submitBurst: 0 },
+      dispatch: this.tasks?.limits.current ?? { maxQueued: 0, submitsPerSecond: 0, submitBurst: 0 },
       probe: { queueIntervalMs, statsIntervalMs, timeoutMs },
       verbose: this.log.isVerbose,
       clientId: this.clientId,
@@ -221,7 +221,7 @@ export class Engine implements Disposable {
 
   /** The task, lock, audit and policy commands; each goes to the ledger's service. */
   private taskCommands(): Pick<CommandHandlers, Extract<CommandName, `tasks.${string}` | `locks.${string}` | `audit.${string}` | `types.${string}`>> {
-    const t = () => this.requireTasks();
+    const t = () => this.requireTasks().commands;
     const store = () => this.requireTasks().store;
     return {
       'tasks.submit': (args, ctx) => t().submit(args, ctx.actor),

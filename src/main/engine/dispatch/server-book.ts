@@ -1,7 +1,10 @@
 import type { ServerId } from '../../../shared/fleet';
-import type { TaskId } from '../../../shared/tasks';
+import type { SessionId, TaskId } from '../../../shared/tasks';
+import type { Disposable } from '../core/disposable';
+import { Emitter } from '../core/emitter';
 import { Ewma } from './ewma';
 import type { Capabilities, ServerLoad } from './placement';
+import type { TaskTable } from './task-table';
 
 interface Entry {
   inFlight: Set<TaskId>;
@@ -20,13 +23,31 @@ interface Entry {
 const COOL_DOWN_BASE_MS = 1_000;
 const COOL_DOWN_MAX_MS = 30_000;
 
+/** A server may take a waiting task again: at once, or when its cool-down ends. */
+export interface Freed {
+  serverId: ServerId;
+  afterMs: number;
+}
+
+export interface InFlightCount {
+  serverId: ServerId;
+  inFlight: number;
+}
+
 /**
  * The dispatcher's knowledge of each server: which of our tasks it holds (counted the moment a
  * dispatch is decided, B3), which POSTs it has not answered, our tasks' measured run time
- * there (B2) and what it offers (B5).
+ * there (B2) and what it offers (B5). Stages write to it; placement reads it and is woken by
+ * {@link onFreed}, so no stage has to call back into the queue.
  */
-export class ServerBook {
+export class ServerBook implements Disposable {
   private readonly entries = new Map<ServerId, Entry>();
+  private readonly onFreedEmitter = new Emitter<Freed>();
+  private readonly onInFlightEmitter = new Emitter<InFlightCount>();
+  /** A slot was let go, the server's capabilities became known, or a cool-down was set. */
+  readonly onFreed = this.onFreedEmitter.event;
+  /** The number of our tasks on a server changed (shown on its card). */
+  readonly onInFlight = this.onInFlightEmitter.event;
 
   private entry(id: ServerId): Entry {
     let e = this.entries.get(id);
@@ -46,25 +67,30 @@ export class ServerBook {
   /** A dispatch decided: the task counts against the server from now on. */
   reserve(id: ServerId, task: TaskId, now: number): void {
     const e = this.entry(id);
-    e.inFlight.add(task);
     e.posting.add(task);
     e.lastDispatchAt = now;
+    this.addInFlight(id, e, task);
   }
 
   /** A task known to be on the server (after a restart, or an answered POST). */
   hold(id: ServerId, task: TaskId): void {
-    this.entry(id).inFlight.add(task);
+    this.addInFlight(id, this.entry(id), task);
   }
 
   posted(id: ServerId, task: TaskId): void {
     this.entries.get(id)?.posting.delete(task);
   }
 
-  /** The task left the server: finished, requeued, cancelled, or the dispatch fell through. */
+  /**
+   * The task left the server: finished, requeued, cancelled, or the dispatch fell through.
+   * Placement is woken even when the task was let go already: whatever ended it may have
+   * changed what the queue waits for.
+   */
   release(id: ServerId, task: TaskId): void {
     const e = this.entries.get(id);
-    e?.inFlight.delete(task);
     e?.posting.delete(task);
+    if (e?.inFlight.delete(task)) this.onInFlightEmitter.fire({ serverId: id, inFlight: e.inFlight.size });
+    this.onFreedEmitter.fire({ serverId: id, afterMs: 0 });
   }
 
   inFlightOn(id: ServerId): ReadonlySet<TaskId> {
@@ -81,6 +107,7 @@ export class ServerBook {
     e.refusals++;
     const ms = Math.min(COOL_DOWN_MAX_MS, COOL_DOWN_BASE_MS * 2 ** (e.refusals - 1));
     e.coolUntil = now + ms;
+    this.onFreedEmitter.fire({ serverId: id, afterMs: ms });
     return ms;
   }
 
@@ -101,10 +128,29 @@ export class ServerBook {
     const e = this.entry(id);
     e.capabilities = caps;
     e.capabilitiesAt = now;
+    this.onFreedEmitter.fire({ serverId: id, afterMs: 0 });
   }
 
   capabilitiesAge(id: ServerId, now: number): number {
     const e = this.entries.get(id);
     return e?.capabilities ? now - e.capabilitiesAt : Infinity;
   }
+
+  private addInFlight(id: ServerId, e: Entry, task: TaskId): void {
+    if (e.inFlight.has(task)) return;
+    e.inFlight.add(task);
+    this.onInFlightEmitter.fire({ serverId: id, inFlight: e.inFlight.size });
+  }
+
+  dispose(): void {
+    this.onFreedEmitter.dispose();
+    this.onInFlightEmitter.dispose();
+  }
+}
+
+/** Our tasks of one session on a server (L2: a session's lock moves only once none are left there). */
+export function sessionTasksOn(book: Pick<ServerBook, 'inFlightOn'>, table: Pick<TaskTable, 'get'>, sessionId: SessionId, serverId: ServerId): number {
+  let n = 0;
+  for (const id of book.inFlightOn(serverId)) if (table.get(id)?.view.sessionId === sessionId) n++;
+  return n;
 }

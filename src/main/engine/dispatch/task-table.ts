@@ -1,4 +1,4 @@
-import type { LiveTaskView, TaskId, TaskProgress, TaskRequirements, TaskView } from '../../../shared/tasks';
+import type { ComfyWorkflow, LiveTaskView, TaskId, TaskProgress, TaskRequirements, TaskView } from '../../../shared/tasks';
 import type { Clock } from '../core/clock';
 import type { Disposable } from '../core/disposable';
 import { Emitter } from '../core/emitter';
@@ -8,7 +8,7 @@ import type { TaskChange } from '../tasks/move-to';
 import { canMove, isTerminal } from '../tasks/task-states';
 import { KeyedMutex } from './keyed-mutex';
 
-/** What the dispatcher keeps in memory about a task that has not ended. */
+/** What dispatch keeps in memory about a task that has not ended. */
 export interface LiveTask {
   view: TaskView;
   requirements: TaskRequirements | null;
@@ -26,6 +26,11 @@ export interface LiveTask {
   confirmed: boolean;
   /** Submissions of the current prompt_id (a resubmission after it never arrived keeps the id). */
   posts: number;
+  /**
+   * The graph as it was submitted to this console, until a server accepted it: the first POST
+   * needs no read of what the ledger just stored. Null for tasks taken back from the ledger.
+   */
+  workflow: ComfyWorkflow | null;
 }
 
 /**
@@ -41,10 +46,16 @@ export class TaskTable implements Disposable {
   private readonly mutex = new KeyedMutex();
   private readonly onChangeEmitter = new Emitter<LiveTaskView>();
   private readonly onMovedEmitter = new Emitter<{ before: TaskView; after: TaskView }>();
+  private readonly onRequeuedEmitter = new Emitter<LiveTask>();
   /** Every change of a task's row or of its live annotations. */
   readonly onChange = this.onChangeEmitter.event;
   /** Every change of status, with the row before it: where slots and locks are let go, once. */
   readonly onMoved = this.onMovedEmitter.event;
+  /**
+   * A task this console moved back to `queued` (T9, L4), after {@link onMoved}: the queue takes
+   * it from here, so whoever requeues never calls back into the queue.
+   */
+  readonly onRequeued = this.onRequeuedEmitter.event;
 
   constructor(
     private readonly store: Store,
@@ -66,8 +77,8 @@ export class TaskTable implements Disposable {
   }
 
   /** Starts keeping a task that has not ended (new, or found unfinished at start-up). */
-  adopt(view: TaskView, requirements: TaskRequirements | null): LiveTask {
-    const t: LiveTask = { view, requirements, waiting: null, cancelRequested: null, lastEventAt: this.clock.now(), confirmed: view.status === 'running', posts: 0 };
+  adopt(view: TaskView, requirements: TaskRequirements | null, workflow: ComfyWorkflow | null = null): LiveTask {
+    const t: LiveTask = { view, requirements, waiting: null, cancelRequested: null, lastEventAt: this.clock.now(), confirmed: view.status === 'running', posts: 0, workflow };
     this.live.set(view.id, t);
     if (view.promptId) this.prompts.set(view.promptId, view.id);
     this.emit(t);
@@ -97,6 +108,7 @@ export class TaskTable implements Disposable {
       view = await this.store.transition(t.view.id, change, { expectedVersion: fresh.version });
     }
     this.settle(t, view);
+    if (change.to === 'queued') this.onRequeuedEmitter.fire(t);
     return view;
   }
 
@@ -156,6 +168,7 @@ export class TaskTable implements Disposable {
   dispose(): void {
     this.onChangeEmitter.dispose();
     this.onMovedEmitter.dispose();
+    this.onRequeuedEmitter.dispose();
     this.live.clear();
     this.prompts.clear();
   }

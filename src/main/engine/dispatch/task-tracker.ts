@@ -1,14 +1,15 @@
-import type { ServerId } from '../../../shared/fleet';
+import type { ServerId, ServerView } from '../../../shared/fleet';
+import type { ComfyClient } from '../comfy/comfy-client';
 import type { KnownFrame } from '../comfy/ws-frames';
 import type { Clock, TimerHandle } from '../core/clock';
 import type { Disposable } from '../core/disposable';
+import { messageOf } from '../core/error-message';
 import type { Logger } from '../core/logger';
 import { MoveTo } from '../tasks/move-to';
-import type { Dispatcher, FleetPort } from './dispatcher';
-import { messageOf } from './dispatcher';
+import type { AbandonedPrompts } from './abandoned-prompts';
+import type { PromptWhereabouts } from './prompt-lookup';
 import { lookUpPrompt } from './prompt-lookup';
-import type { ComfyClient } from '../comfy/comfy-client';
-import type { ServerView } from '../../../shared/fleet';
+import type { ServerBook } from './server-book';
 import type { LiveTask, TaskTable } from './task-table';
 
 export interface TrackerOptions {
@@ -23,11 +24,20 @@ export interface TrackerOptions {
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { quietMs: 10_000, watchdogTickMs: 1_000, serverLostAfterMs: 2_000, progressIntervalMs: 500 };
 
+/** The next stage: what the tracker found out about a task on its server. */
+export interface TrackedOutcomes {
+  apply(t: LiveTask, seen: PromptWhereabouts, context: string): Promise<void>;
+  /** T9: the task's server is gone or has been unhealthy too long. */
+  serverLost(t: LiveTask, why: string): Promise<void>;
+}
+
 export interface TrackerDeps {
-  table: TaskTable;
-  dispatcher: Dispatcher;
-  fleet: FleetPort;
-  clientFor: (server: ServerView) => ComfyClient;
+  table: Pick<TaskTable, 'all' | 'get' | 'byPrompt' | 'serial' | 'move' | 'progress'>;
+  outcomes: TrackedOutcomes;
+  abandoned: Pick<AbandonedPrompts, 'has' | 'drop'>;
+  /** Which of our tasks each server holds. */
+  book: Pick<ServerBook, 'inFlightOn'>;
+  fleet: { get(id: ServerId): ServerView | undefined; clientFor(id: ServerId): Pick<ComfyClient, 'interrupt' | 'history' | 'queue'> };
   clock: Clock;
   log: Logger;
   options?: Partial<TrackerOptions>;
@@ -66,9 +76,9 @@ export class TaskTracker implements Disposable {
     if (!promptId) return;
     const t = this.taskOf(server.id, promptId);
     if (!t) {
-      if (frame.type === 'execution_start' && this.deps.dispatcher.isAbandoned(server.id, promptId)) {
+      if (frame.type === 'execution_start' && this.deps.abandoned.has(server.id, promptId)) {
         this.deps.log.info(`server "${server.name}" started prompt ${promptId} of a requeued attempt; interrupting it so it does not run twice`);
-        void this.deps.clientFor(server).interrupt(promptId).catch(() => undefined);
+        void this.deps.fleet.clientFor(server.id).interrupt(promptId).catch(() => undefined);
       }
       return;
     }
@@ -111,10 +121,10 @@ export class TaskTracker implements Disposable {
       .serial(id, async (t) => {
         if ((t.view.status !== 'dispatched' && t.view.status !== 'running') || !t.view.promptId || !t.view.serverId) return;
         const server = this.deps.fleet.get(t.view.serverId);
-        if (!server) return this.deps.dispatcher.serverLost(t, `server ${t.view.serverId} was removed from the fleet`);
-        const seen = await lookUpPrompt(this.deps.clientFor(server), t.view.promptId);
+        if (!server) return this.deps.outcomes.serverLost(t, `server ${t.view.serverId} was removed from the fleet`);
+        const seen = await lookUpPrompt(this.deps.fleet.clientFor(server.id), t.view.promptId);
         this.checkedAt.set(id, this.deps.clock.now());
-        await this.deps.dispatcher.apply(t, seen, context);
+        await this.deps.outcomes.apply(t, seen, context);
       })
       .catch((err: unknown) => this.deps.log.info(`task ${id}: check after ${context} failed: ${messageOf(err)}`))
       .finally(() => {
@@ -128,8 +138,8 @@ export class TaskTracker implements Disposable {
 
   /** Every task of a server, now: after its socket (re)opened, or when it answers again. */
   checkServer(serverId: ServerId, context: string): void {
-    for (const id of this.deps.dispatcher.book.inFlightOn(serverId)) this.check(id, context);
-    void this.deps.dispatcher.dropAbandoned(serverId);
+    for (const id of this.deps.book.inFlightOn(serverId)) this.check(id, context);
+    void this.deps.abandoned.drop(serverId);
   }
 
   onHealth(server: ServerView): void {
@@ -154,14 +164,14 @@ export class TaskTracker implements Disposable {
   }
 
   private serverLost(server: ServerView): void {
-    const ids = [...this.deps.dispatcher.book.inFlightOn(server.id)];
+    const ids = [...this.deps.book.inFlightOn(server.id)];
     if (!ids.length) return;
     this.deps.log.info(`server "${server.name}" lost with ${ids.length} task(s) on it: ${server.health.reason}`);
     for (const id of ids) {
       void this.deps.table
         .serial(id, async (t) => {
           if (t.view.serverId !== server.id || (t.view.status !== 'dispatched' && t.view.status !== 'running')) return;
-          await this.deps.dispatcher.serverLost(t, `server ${server.name} lost (${server.health.reason})`);
+          await this.deps.outcomes.serverLost(t, `server ${server.name} lost (${server.health.reason})`);
         })
         .catch((err: unknown) => this.deps.log.info(`task ${id}: handling the loss of ${server.name} failed: ${messageOf(err)}`));
     }

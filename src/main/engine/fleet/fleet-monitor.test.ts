@@ -7,7 +7,7 @@ import type { FleetDelta, ServerConfig } from '../../../shared/fleet';
 import { ManualClock } from '../../../../test/support/manual-clock';
 import { EngineError } from '../core/engine-error';
 import { createLogger } from '../core/logger';
-import type { FleetMonitorDeps } from './fleet-monitor';
+import type { FleetMonitorDeps, ServerChange } from './fleet-monitor';
 import { FleetMonitor } from './fleet-monitor';
 import { InMemoryServerRegistry } from './server-registry';
 import type { ProbeClient } from './server-monitor';
@@ -203,6 +203,39 @@ describe('fleet monitor: probes (F2)', () => {
     const last = deltas.at(-1);
     expect(last?.type === 'server.upsert' && last.server.queue?.total).toBe(3);
     expect(fleet.series(a.id, '5m').points.at(-1)).toMatchObject({ total: 3, running: 1, pending: 2 });
+    fleet.dispose();
+  });
+});
+
+describe('fleet monitor: one client per server, and what wakes placement', () => {
+  it('the probes and the tasks share one client per server; a new URL brings a new one', async () => {
+    const { fleet, clients } = setup();
+    const a = await fleet.add({ url: DEAD, name: 'gpu-a' });
+    expect(fleet.clientFor(a.id)).toBe(clients.get(DEAD));
+    await fleet.update(a.id, { url: 'http://127.0.0.1:10' });
+    expect(fleet.clientFor(a.id)).toBe(clients.get('http://127.0.0.1:10'));
+    await fleet.remove(a.id);
+    expect(() => fleet.clientFor(a.id)).toThrow(`no server with id "${a.id}"; it may have been removed already`);
+    fleet.dispose();
+  });
+
+  it('our in-flight count reaches the card but never wakes placement; a drain does, and a removal is told', async () => {
+    const { fleet, deltas } = setup();
+    const changes: ServerChange[] = [];
+    const removed: string[] = [];
+    fleet.onServerChange((c) => changes.push(c));
+    fleet.onServerRemoved((id) => removed.push(id));
+    const a = await fleet.add({ url: DEAD, name: 'gpu-a' });
+    expect(changes[0]).toMatchObject({ known: false, server: { id: a.id } });
+    const seen = changes.length;
+    fleet.setInFlight(a.id, 2);
+    expect(changes).toHaveLength(seen);
+    expect(deltas.at(-1)).toMatchObject({ type: 'server.upsert', server: { id: a.id, inFlight: 2 } });
+    expect(fleet.get(a.id)?.inFlight).toBe(2);
+    await fleet.update(a.id, { drained: true });
+    expect(changes.at(-1)).toMatchObject({ known: true, server: { id: a.id, drained: true, inFlight: 2 } });
+    await fleet.remove(a.id);
+    expect(removed).toEqual([a.id]);
     fleet.dispose();
   });
 });

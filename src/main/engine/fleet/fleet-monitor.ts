@@ -15,14 +15,15 @@ import type { ProbeClient, ProbeTiming } from './server-monitor';
 import { DEFAULT_PROBE_TIMING, ServerMonitor } from './server-monitor';
 import { defaultServerName, normaliseServerUrl } from './server-url';
 
-export interface FleetMonitorDeps {
+export interface FleetMonitorDeps<C extends ProbeClient = ProbeClient> {
   clock: Clock;
   random: Random;
   /** The console's clientId on every server. */
   clientId: string;
   newId: () => string;
   registry: ServerRegistry;
-  createClient: (config: ServerConfig, timeoutMs: number) => ProbeClient;
+  /** A server's one ComfyUI client, used by its probes and by the tasks on it. */
+  createClient: (config: ServerConfig) => C;
   probe?: Partial<ProbeTiming>;
   health?: Partial<HealthPolicy>;
   backoff?: Partial<BackoffOptions>;
@@ -60,23 +61,38 @@ export interface HealthChange {
   from: HealthState;
 }
 
+/** A server as placement sees it changed: added, or another configuration or health state. */
+export interface ServerChange {
+  server: ServerView;
+  /** False when the server was just added or loaded: there is no earlier state to compare with. */
+  known: boolean;
+}
+
 /**
  * The fleet: the server registry (persisted), one {@link ServerMonitor} per server, the
  * operator's changes to it (F1), and a one-line summary in the log whenever health changes.
  * Changes are applied one at a time, so two concurrent adds of one URL cannot both pass the
  * uniqueness check while the first is being saved.
  */
-export class FleetMonitor implements Disposable {
-  private readonly monitors = new Map<ServerId, ServerMonitor>();
+export class FleetMonitor<C extends ProbeClient = ProbeClient> implements Disposable {
+  private readonly monitors = new Map<ServerId, ServerMonitor<C>>();
   private readonly perServer = new Map<ServerId, DisposableStore>();
   private readonly onDeltaEmitter = new Emitter<FleetDelta>();
   private readonly onFrameEmitter = new Emitter<ServerFrame>();
   private readonly onHealthEmitter = new Emitter<HealthChange>();
+  private readonly onServerChangeEmitter = new Emitter<ServerChange>();
+  private readonly onServerRemovedEmitter = new Emitter<ServerId>();
   readonly onDelta = this.onDeltaEmitter.event;
   /** Frames of every server's socket, with the server they came from. */
   readonly onServerFrame = this.onFrameEmitter.event;
   /** Fires when a server's health state changes. */
   readonly onHealthChange = this.onHealthEmitter.event;
+  /**
+   * Fires when a server is added or changes what placement reads (enabled, drained, max
+   * in-flight, health state, URL, name); never for queue depth, probes or our in-flight count.
+   */
+  readonly onServerChange = this.onServerChangeEmitter.event;
+  readonly onServerRemoved = this.onServerRemovedEmitter.event;
   readonly probe: ProbeTiming;
   private readonly healthPolicy: HealthPolicy;
   private mutations: Promise<unknown> = Promise.resolve();
@@ -85,7 +101,7 @@ export class FleetMonitor implements Disposable {
   private lastSummary = '';
   private disposed = false;
 
-  constructor(private readonly deps: FleetMonitorDeps) {
+  constructor(private readonly deps: FleetMonitorDeps<C>) {
     this.probe = { ...DEFAULT_PROBE_TIMING, ...deps.probe };
     this.healthPolicy = { ...DEFAULT_HEALTH_POLICY, ...deps.health };
     this.scheduleTick();
@@ -133,6 +149,11 @@ export class FleetMonitor implements Disposable {
     return this.monitors.get(id)?.view;
   }
 
+  /** The one ComfyUI client of a server in the fleet, for its probes and its tasks alike. */
+  clientFor(id: ServerId): C {
+    return this.requireMonitor(id).client;
+  }
+
   add(input: ServerInput): Promise<ServerView> {
     return this.serially(() => this.addNow(input));
   }
@@ -165,6 +186,7 @@ export class FleetMonitor implements Disposable {
       this.perServer.delete(id);
       this.deps.log.info(`server "${monitor.view.name}" removed from the fleet`);
       this.onDeltaEmitter.fire({ type: 'server.removed', id });
+      this.onServerRemovedEmitter.fire(id);
       this.summaryDue = true;
       return { id };
     });
@@ -202,8 +224,8 @@ export class FleetMonitor implements Disposable {
     return this.startMonitor(config).view;
   }
 
-  private startMonitor(config: ServerConfig): ServerMonitor {
-    const monitor = new ServerMonitor(config, {
+  private startMonitor(config: ServerConfig): ServerMonitor<C> {
+    const monitor = new ServerMonitor<C>(config, {
       clock: this.deps.clock,
       random: this.deps.random,
       clientId: this.deps.clientId,
@@ -216,9 +238,15 @@ export class FleetMonitor implements Disposable {
     const d = new DisposableStore();
     d.add(monitor);
     let health = monitor.view.health.state;
+    let placement = placementKey(monitor.view);
     d.add(
       monitor.onChange((view) => {
         this.onDeltaEmitter.fire({ type: 'server.upsert', server: view });
+        const key = placementKey(view);
+        if (key !== placement) {
+          placement = key;
+          this.onServerChangeEmitter.fire({ server: view, known: true });
+        }
         if (view.health.state !== health) {
           const from = health;
           health = view.health.state;
@@ -228,10 +256,12 @@ export class FleetMonitor implements Disposable {
         }
       }),
     );
+    d.add(monitor.onInFlight((view) => this.onDeltaEmitter.fire({ type: 'server.upsert', server: view })));
     d.add(monitor.onFrame((frame) => this.onFrameEmitter.fire({ server: monitor.view, frame })));
     this.monitors.set(config.id, monitor);
     this.perServer.set(config.id, d);
     this.onDeltaEmitter.fire({ type: 'server.upsert', server: monitor.view });
+    this.onServerChangeEmitter.fire({ server: monitor.view, known: false });
     this.summaryDue = true;
     return monitor;
   }
@@ -244,7 +274,7 @@ export class FleetMonitor implements Disposable {
     }
   }
 
-  private requireMonitor(id: ServerId): ServerMonitor {
+  private requireMonitor(id: ServerId): ServerMonitor<C> {
     const monitor = this.monitors.get(id);
     if (!monitor) throw new EngineError('not_found', `no server with id "${id}"; it may have been removed already`);
     return monitor;
@@ -282,7 +312,17 @@ export class FleetMonitor implements Disposable {
     this.onDeltaEmitter.dispose();
     this.onFrameEmitter.dispose();
     this.onHealthEmitter.dispose();
+    this.onServerChangeEmitter.dispose();
+    this.onServerRemovedEmitter.dispose();
   }
+}
+
+/**
+ * What decides whether a server may take a waiting task. Queue depth only reorders candidates
+ * and changes many times a second, and the in-flight count is the dispatcher's own: neither is in.
+ */
+function placementKey(s: ServerView): string {
+  return `${s.enabled}|${s.drained}|${s.maxInFlight}|${s.health.state}|${s.url}|${s.name}`;
 }
 
 function checkMaxInFlight(n: number): number {

@@ -13,13 +13,18 @@ import { HealthTracker } from './health';
 
 /** The two calls the monitor probes with; the ComfyUI client implements them. */
 export interface ProbeClient {
-  queue(): Promise<{ running: readonly unknown[]; pending: readonly unknown[] }>;
-  systemStats(): Promise<{
+  queue(opts?: ProbeCallOptions): Promise<{ running: readonly unknown[]; pending: readonly unknown[] }>;
+  systemStats(opts?: ProbeCallOptions): Promise<{
     comfyuiVersion: string | null;
     ramTotal: number | null;
     ramFree: number | null;
     devices: readonly { name: string; vramTotal: number | null; vramFree: number | null }[];
   }>;
+}
+
+/** The client is shared with the task side, whose calls keep the client's own deadline: probes carry theirs per call. */
+export interface ProbeCallOptions {
+  timeoutMs?: number;
 }
 
 /** F2 timings, with defaults in {@link DEFAULT_PROBE_TIMING}. */
@@ -38,14 +43,15 @@ export interface ProbeTiming {
 
 export const DEFAULT_PROBE_TIMING: ProbeTiming = { queueIntervalMs: 5_000, statsIntervalMs: 30_000, timeoutMs: 5_000, retryMs: 500, silentStrikes: 2 };
 
-export interface ServerMonitorDeps {
+export interface ServerMonitorDeps<C extends ProbeClient = ProbeClient> {
   clock: Clock;
   random: Random;
   clientId: string;
   backoff?: Partial<BackoffOptions>;
   health: HealthPolicy;
   probe: ProbeTiming;
-  createClient: (config: ServerConfig, timeoutMs: number) => ProbeClient;
+  /** The server's one ComfyUI client, made again when its URL or name changes. */
+  createClient: (config: ServerConfig) => C;
   log: Logger;
 }
 
@@ -54,11 +60,11 @@ export interface ServerMonitorDeps {
  * `/queue` and `/system_stats`, health, queue depth and its time series. A disabled server has
  * no session and no probes.
  */
-export class ServerMonitor implements Disposable {
+export class ServerMonitor<C extends ProbeClient = ProbeClient> implements Disposable {
   private current: ServerView;
   private session: ServerSession | null = null;
   private sessionDisposables = new DisposableStore();
-  private client: ProbeClient;
+  private currentClient: C;
   private readonly health: HealthTracker;
   private readonly depthSeries = new DepthSeries();
   private queueProbe = { inFlight: false, again: false };
@@ -75,18 +81,21 @@ export class ServerMonitor implements Disposable {
 
   private readonly onChangeEmitter = new Emitter<ServerView>();
   private readonly onFrameEmitter = new Emitter<KnownFrame>();
-  /** Fires with the new view after every change. */
+  private readonly onInFlightEmitter = new Emitter<ServerView>();
+  /** Fires with the new view after every change of the server itself (not of our in-flight count). */
   readonly onChange = this.onChangeEmitter.event;
   /** Every schema-valid frame from the server's socket (task tracking listens here). */
   readonly onFrame = this.onFrameEmitter.event;
+  /** Fires with the new view after {@link setInFlight} changed the count. */
+  readonly onInFlight = this.onInFlightEmitter.event;
 
   constructor(
     config: ServerConfig,
-    private readonly deps: ServerMonitorDeps,
+    private readonly deps: ServerMonitorDeps<C>,
   ) {
     const now = deps.clock.now();
     this.health = new HealthTracker(deps.health, now);
-    this.client = deps.createClient(config, deps.probe.timeoutMs);
+    this.currentClient = deps.createClient(config);
     this.current = {
       ...config,
       tags: [...config.tags],
@@ -105,6 +114,11 @@ export class ServerMonitor implements Disposable {
     return this.current;
   }
 
+  /** The ComfyUI client of the server's current URL: the probes' and the tasks' alike. */
+  get client(): C {
+    return this.currentClient;
+  }
+
   get config(): ServerConfig {
     const { id, name, url, enabled, drained, maxInFlight, tags, addedAt } = this.current;
     return { id, name, url, enabled, drained, maxInFlight, tags: [...tags], addedAt };
@@ -118,13 +132,20 @@ export class ServerMonitor implements Disposable {
     if (!restart) return;
     this.stop();
     const now = this.deps.clock.now();
-    this.client = this.deps.createClient(next, this.deps.probe.timeoutMs);
+    this.currentClient = this.deps.createClient(next);
     this.patch({ health: this.health.enabled(now, next.enabled), queue: null, stats: null, lastError: null });
     if (next.enabled) this.start();
   }
 
+  /**
+   * Our tasks there, as the dispatcher counts them, for the card. It fires {@link onInFlight},
+   * never {@link onChange}: the dispatcher's own bookkeeping must not come back to it as a change
+   * of the server.
+   */
   setInFlight(n: number): void {
-    if (n !== this.current.inFlight) this.patch({ inFlight: n });
+    if (n === this.current.inFlight || this.disposed) return;
+    this.current = { ...this.current, inFlight: n };
+    this.onInFlightEmitter.fire(this.current);
   }
 
   series(window: SeriesWindow): DepthSeriesView {
@@ -228,7 +249,7 @@ export class ServerMonitor implements Disposable {
     const gen = this.generation;
     const { clock } = this.deps;
     const startedAt = clock.now();
-    this.client.queue().then(
+    this.currentClient.queue({ timeoutMs: this.deps.probe.timeoutMs }).then(
       (q) => {
         if (gen !== this.generation) return;
         const now = clock.now();
@@ -281,7 +302,7 @@ export class ServerMonitor implements Disposable {
     const next = () => {
       if (gen === this.generation && !this.disposed) this.statsTimer = clock.setTimeout(() => this.probeStats(), this.deps.probe.statsIntervalMs);
     };
-    this.client.systemStats().then(
+    this.currentClient.systemStats({ timeoutMs: this.deps.probe.timeoutMs }).then(
       (s) => {
         if (gen !== this.generation) return;
         const now = clock.now();
@@ -329,5 +350,6 @@ export class ServerMonitor implements Disposable {
     this.disposed = true;
     this.onChangeEmitter.dispose();
     this.onFrameEmitter.dispose();
+    this.onInFlightEmitter.dispose();
   }
 }

@@ -47,7 +47,7 @@ export interface OutputSource {
   view: ComfyClient['view'];
 }
 
-export function outputSourceOf(client: ComfyClient): OutputSource {
+export function outputSourceOf(client: Pick<ComfyClient, 'server' | 'view'>): OutputSource {
   return { serverName: client.server, view: (ref, opts) => client.view(ref, opts) };
 }
 

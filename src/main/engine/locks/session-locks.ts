@@ -5,7 +5,7 @@ import type { Disposable } from '../core/disposable';
 import { Emitter } from '../core/emitter';
 import type { Logger } from '../core/logger';
 import type { Store } from '../store/store';
-import type { TaskTable } from './task-table';
+import type { TaskTable } from '../dispatch/task-table';
 
 export interface LockOptions {
   /** L3: the safety-net sweep runs this often. */
@@ -20,7 +20,8 @@ export const DEFAULT_LOCK_OPTIONS: LockOptions = { sweepMs: 30_000, unhealthyGra
 
 export interface SessionLocksDeps {
   store: Store;
-  table: TaskTable;
+  /** The live tasks, to tell a stalled running task (L3). */
+  table: Pick<TaskTable, 'all'>;
   servers: () => readonly ServerView[];
   clock: Clock;
   log: Logger;
