@@ -8,6 +8,9 @@ import { connectStore } from './sync/connect-store';
 import { createHostApi } from './transport/create-host-api';
 import { applyInitialTheme } from './theme/ThemeToggle';
 import './app.css';
+// Split out of app.css to keep files small; imported right after it so the cascade order is unchanged.
+import './components/server-cards.css';
+import './views/views.css';
 
 applyInitialTheme();
 const { api, connection } = createHostApi(window);
