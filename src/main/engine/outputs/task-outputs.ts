@@ -13,10 +13,7 @@ import { outputSourceOf } from './stored-output';
 export const DEFAULT_OUTPUT_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
 
 /** Output errors that another fetch cannot cure (see `OutputErrorCode`). */
-const PERMANENT_OUTPUT_ERRORS: ReadonlySet<string> = new Set<OutputErrorCode>(['too_many_outputs', 'task_too_large', 'too_large', 'store_failed']);
-
-/** An output as the task row keeps it, with why it failed when the fetch knows. */
-export type FetchedOutput = TaskOutput & { errorCode?: string | null };
+const PERMANENT_OUTPUT_ERRORS: ReadonlySet<OutputErrorCode> = new Set<OutputErrorCode>(['too_many_outputs', 'task_too_large', 'too_large', 'store_failed']);
 
 export interface TaskOutputsDeps {
   files: Pick<OutputStore, 'fetchAll'>;
@@ -43,24 +40,26 @@ export class TaskOutputs implements Disposable {
   }
 
   /** `client` is the one of the server that ran the task, as it was when the task ended. */
-  async fetch(taskId: TaskId, client: Pick<ComfyClient, 'server' | 'view'>, refs: OutputRef[]): Promise<FetchedOutput[]> {
+  async fetch(taskId: TaskId, client: Pick<ComfyClient, 'server' | 'view'>, refs: OutputRef[]): Promise<TaskOutput[]> {
     const source = outputSourceOf(client);
-    let outputs = await this.fetchOnce(taskId, source, refs);
+    let stored = await this.fetchOnce(taskId, source, refs);
     for (const delayMs of this.retryDelaysMs) {
-      const failed = outputs.filter((o) => !o.file && !PERMANENT_OUTPUT_ERRORS.has(o.errorCode ?? ''));
+      // Decided on the store's records, which carry `errorCode`; the row's TaskOutput does not
+      // (issue 21: mapping first lost the code, and permanent failures were fetched five times).
+      const failed = stored.filter((s) => !s.file && !(s.errorCode !== null && PERMANENT_OUTPUT_ERRORS.has(s.errorCode)));
       if (!failed.length || this.disposed) break;
       await this.deps.notes.appendMessage(taskId, 'warning', `${failed.length} output(s) not fetched yet (${failed[0]?.error ?? 'no reason given'}); trying again in ${delayMs} ms`);
       await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, delayMs));
-      outputs = await this.fetchOnce(taskId, source, refs);
+      stored = await this.fetchOnce(taskId, source, refs);
     }
-    return outputs;
+    return stored.map(toTaskOutput);
   }
 
-  private async fetchOnce(taskId: TaskId, source: OutputSource, refs: OutputRef[]): Promise<FetchedOutput[]> {
+  private async fetchOnce(taskId: TaskId, source: OutputSource, refs: OutputRef[]): Promise<StoredOutput[]> {
     const stored = await this.deps.files.fetchAll(taskId, source, refs);
     const failed = stored.filter((s) => s.error);
     if (failed.length) this.deps.log.info(`task ${taskId}: ${failed.length} output(s) not stored: ${failed.map((f) => f.error).join('; ')}`);
-    return stored.map(toTaskOutput);
+    return stored;
   }
 
   dispose(): void {
@@ -69,6 +68,6 @@ export class TaskOutputs implements Disposable {
 }
 
 /** The row's record of a stored output. */
-function toTaskOutput(s: StoredOutput): FetchedOutput {
+function toTaskOutput(s: StoredOutput): TaskOutput {
   return { nodeId: s.nodeId, filename: s.filename, subfolder: s.subfolder, type: s.type, file: s.file, thumb: s.thumb, contentType: s.contentType, bytes: s.bytes, error: s.error };
 }
