@@ -1,4 +1,6 @@
 import { DEFAULT_OUTPUT_RETRY_DELAYS_MS } from '../outputs/task-outputs';
+import type { LedgerBackoffOptions } from './ledger-backoff';
+import { DEFAULT_LEDGER_BACKOFF } from './ledger-backoff';
 import { DEFAULT_CAPABILITIES_TTL_MS } from './server-capabilities';
 
 /** Named limits and timings of dispatch, defaults in {@link DEFAULT_DISPATCH_OPTIONS}. */
@@ -16,6 +18,8 @@ export interface DispatchOptions {
   capabilitiesTtlMs: number;
   /** T6: waits before each new fetch of a succeeded task's outputs that failed for a reason that may pass. */
   outputRetryDelaysMs: readonly number[];
+  /** Waits of dispatch while the ledger cannot be written: from `initialMs`, doubling up to `maxMs`. */
+  ledgerBackoff: LedgerBackoffOptions;
 }
 
 /** The B4 limits an operator changes in Settings (U6). */
@@ -29,4 +33,5 @@ export const DEFAULT_DISPATCH_OPTIONS: DispatchOptions = {
   settleMs: 2_000,
   capabilitiesTtlMs: DEFAULT_CAPABILITIES_TTL_MS,
   outputRetryDelaysMs: DEFAULT_OUTPUT_RETRY_DELAYS_MS,
+  ledgerBackoff: DEFAULT_LEDGER_BACKOFF,
 };

@@ -40,6 +40,8 @@ function setup(limits: Partial<DispatchLimitValues> = {}, servers = [serverView(
         return r;
       },
     },
+    // A writable ledger: backing off is tested with a real unwritable one (test/dispatch/ledger-backoff.test.ts).
+    ledger: { holdMs: () => null, reason: null, startDispatch: () => false, probeDone: () => undefined },
     limits: { maxQueued: 1_000, submitsPerSecond: 50, submitBurst: 50, ...limits },
     clock,
     random: () => 0.5,

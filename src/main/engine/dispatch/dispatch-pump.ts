@@ -5,6 +5,7 @@ import type { Disposable } from '../core/disposable';
 import type { SessionLocks } from '../locks/session-locks';
 import type { BalancerStrategy } from './balancer';
 import type { DispatchLimitValues } from './dispatch-options';
+import type { LedgerBackoff } from './ledger-backoff';
 import { place } from './placement';
 import type { ServerBook } from './server-book';
 import { sessionTasksOn } from './server-book';
@@ -33,6 +34,8 @@ export interface DispatchPumpDeps {
   capabilities: Pick<CapabilityReader, 'request'>;
   balancer: BalancerStrategy;
   submission: SubmissionPort;
+  /** Holds dispatch back while the ledger cannot be written (every dispatch starts with a write). */
+  ledger: Pick<LedgerBackoff, 'holdMs' | 'reason' | 'startDispatch' | 'probeDone'>;
   limits: DispatchLimitValues;
   clock: Clock;
   random: Random;
@@ -120,6 +123,13 @@ export class DispatchPump implements Disposable {
         queue.remove(id);
         continue;
       }
+      // The ledger first: no placement can go anywhere while a dispatch cannot be persisted.
+      const hold = this.deps.ledger.holdMs(now);
+      if (hold !== null) {
+        table.setWaiting(t, this.deps.ledger.reason);
+        if (hold !== Infinity) this.schedule(hold);
+        continue;
+      }
       // Nothing can be placed while no server has room; the rest keep their reasons.
       if (!servers.some(open)) {
         table.setWaiting(t, servers.length ? 'waiting for a server to free a slot' : 'no server in the fleet');
@@ -152,7 +162,13 @@ export class DispatchPump implements Disposable {
       queue.remove(id);
       book.reserve(chosen.id, id, now);
       placedNow.set(t.view.sessionId, chosen.id);
+      const probe = this.deps.ledger.startDispatch();
       void this.deps.submission.commit(id, chosen.id, placement.lockFrom).then((r) => {
+        if (probe) {
+          this.deps.ledger.probeDone();
+          // The tasks held back while it tried wait for nothing now, or wait again with the next delay.
+          this.schedule();
+        }
         if (r === 'put-back') this.putBack(id);
       });
     }

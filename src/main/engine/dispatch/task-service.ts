@@ -22,6 +22,7 @@ import { DispatchLimits } from './dispatch-limits';
 import type { DispatchOptions } from './dispatch-options';
 import { DEFAULT_DISPATCH_OPTIONS } from './dispatch-options';
 import { DispatchPump } from './dispatch-pump';
+import { LedgerBackoff } from './ledger-backoff';
 import { Outcomes } from './outcomes';
 import { PromptDelivery } from './prompt-delivery';
 import { releaseOnExit } from './release-on-exit';
@@ -112,10 +113,11 @@ export class TaskService implements Disposable {
     const delivery = new PromptDelivery({ table, workflows: store, book, clock, clientId: deps.clientId, submitTimeoutMs: opts.submitTimeoutMs, settleMs: opts.settleMs });
     const outcomes = new Outcomes({ table, fleet, book, locks, policies, abandoned, delivery, outputs, clock, log });
     this.tracker = d.add(new TaskTracker({ table, outcomes, abandoned, book, fleet, clock, log, options: deps.tracker }));
-    const submission = new Submission({ table, fleet, locks, book, delivery, outcomes, newPromptId: deps.newPromptId, log });
+    const ledger = new LedgerBackoff(clock, log, opts.ledgerBackoff);
+    const submission = new Submission({ table, fleet, locks, book, delivery, outcomes, ledger, newPromptId: deps.newPromptId, log });
     const capabilities = new CapabilityReader({ fleet, book, clock, log, ttlMs: opts.capabilitiesTtlMs });
     const pump = (this.pump = d.add(
-      new DispatchPump({ queue, table, fleet, locks, policies, book, capabilities, balancer: deps.balancer ?? expectedFinishTime, submission, limits: limits.current, clock, random: deps.random }),
+      new DispatchPump({ queue, table, fleet, locks, policies, book, capabilities, balancer: deps.balancer ?? expectedFinishTime, submission, ledger, limits: limits.current, clock, random: deps.random }),
     ));
 
     const cancel = new CancelTask({ table, queue, fleet, outcomes });
