@@ -100,7 +100,18 @@ test('L3, L4, L6, T9, U4, U7: a lock on a crashed server turns stuck; force-unlo
   const entry = page.locator('[data-testid="audit-row"][data-action="lock.force_release"][data-target="shop"]');
   await expect(entry).toBeVisible();
   await expect(entry).toContainText('gpu-a crashed; e2e moves its work');
+  // Details read as key/value pairs, not raw JSON; the engine log names the operator's action.
+  await expect(entry.locator('[data-key="unfinished"] dd')).toHaveText('requeue');
+  await expect(entry.getByTestId('audit-details')).not.toContainText('{');
   await expect(page.getByTestId('log-lines')).toContainText('shop');
+  await expect(page.getByTestId('log-lines')).toContainText(/operator ".+": lock\.force-unlock session shop/);
+  // The filter narrows the list by action or target text.
+  await page.getByTestId('audit-filter').fill('force_release shop');
+  await expect(page.locator('[data-testid="audit-row"]')).toHaveCount(1);
+  await page.getByTestId('audit-filter').fill('no-such-entry-anywhere');
+  await expect(page.getByTestId('audit-no-match')).toBeVisible();
+  await page.getByTestId('audit-filter').fill('');
+  await expect(entry).toBeVisible();
   await page.screenshot({ path: screenshotPath('log.png'), fullPage: true });
   pageErrors.assertNone();
 });

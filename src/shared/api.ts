@@ -3,6 +3,7 @@ import type {
   AttemptView,
   AuditPage,
   ComfyWorkflow,
+  LiveTaskPage,
   LockView,
   SessionId,
   SubmitOutcome,
@@ -10,7 +11,6 @@ import type {
   TaskCountScope,
   TaskEvent,
   TaskId,
-  TaskPage,
   TaskPolicy,
   TaskQuery,
   TaskRequirements,
@@ -116,7 +116,8 @@ export interface Commands {
   /** T1, T2: outcome `created`, `deduplicated` or `conflict`; never anything else. */
   'tasks.submit': { args: SubmitArgs; result: SubmitOutcome };
   'tasks.get': { args: { id: TaskId }; result: TaskDetail };
-  'tasks.list': { args: TaskQuery; result: TaskPage };
+  /** Each row carries the dispatcher's live `waiting` reason, as `tasks.get` does. */
+  'tasks.list': { args: TaskQuery; result: LiveTaskPage };
   /** Tasks per status, of all tasks or of those on one server, of one type or session, matching a search (U2's chips). */
   'tasks.counts': { args: TaskCountScope; result: TaskCounts };
   'tasks.workflow': { args: { id: TaskId }; result: ComfyWorkflow };

@@ -149,7 +149,11 @@ export type TaskTransition =
   | { to: 'failed'; error: TaskError }
   | { to: 'cancelled'; reason: string }
   | { to: 'interrupted'; reason: string }
-  | { to: 'queued'; reason: string };
+  /**
+   * `operator`: an operator's requeue (L4 force-unlock), not a lost server: it does not count
+   * against the task type's retry limit (`requeues` stays as it was).
+   */
+  | { to: 'queued'; reason: string; operator?: true };
 
 /** A timestamped fact about a task. Events are the record; the task row is their projection. */
 export type TaskEventBody =
@@ -274,3 +278,6 @@ export type LiveTaskView = TaskView & {
   /** Why a queued task is still waiting (no capacity, L6 "waiting on lock"…); null otherwise. */
   waiting: string | null;
 };
+
+/** A page of `tasks.list`: each row with its live waiting reason, as `tasks.get` gives it. */
+export type LiveTaskPage = Omit<TaskPage, 'items'> & { items: LiveTaskView[] };

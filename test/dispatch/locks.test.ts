@@ -143,3 +143,27 @@ describe('session locks (L1–L6)', () => {
     expect(noReason).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 });
+
+describe('force-unlock with requeue on a healthy session (issue 19, item 5)', () => {
+  it('L4: an operator requeue does not count against the retry limit (even 0), and says the task may start again on the same server', async () => {
+    h = await startHarness();
+    const a = await h.sim('gpu-a');
+    await h.addServer(a);
+    await h.call('types.set', { type: 'no-retry', mode: 'rerunnable', retryLimit: 0, failover: 'wait' });
+    // The worker holds: the task sits on gpu-a, dispatched, its session locked there.
+    a.pauseWorker();
+    const t = await h.submit({ workflow: modelFreeWorkflow({ seed: 1 }), sessionId: 'healthy', type: 'no-retry' });
+    await h.waitFor(t.task.id, ['dispatched', 'running']);
+    await until(async () => (await lockOf('healthy'))?.state === 'held', 'session locked to gpu-a');
+
+    const r = await h.call<UnlockResult>('locks.unlock', { sessionId: 'healthy', reason: 'operator moves it', unfinished: 'requeue' });
+    expect(r.tasks).toHaveLength(1);
+    expect(r.tasks[0]).toMatchObject({ id: t.task.id, outcome: 'requeued' });
+    expect(r.tasks[0]!.note).toContain('gpu-a included');
+    a.resumeWorker();
+    const done = await h.waitFor(t.task.id, ['succeeded', 'failed']);
+    expect(done).toMatchObject({ status: 'succeeded', requeues: 0, attempt: 2 });
+    const attempts = (await h.detail(t.task.id)).attempts;
+    expect(attempts.map((x) => x.outcome)).toEqual(['requeued', 'succeeded']);
+  });
+});

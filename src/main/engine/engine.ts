@@ -147,7 +147,10 @@ export class Engine implements Disposable {
         'fleet.snapshot': () => this.snapshot(),
         'servers.add': async (args, ctx) => this.audited(ctx, 'server.add', await this.fleet.add(args), args),
         'servers.update': async ({ id, ...patch }, ctx) => this.audited(ctx, 'server.update', await this.fleet.update(id, patch), patch),
-        'servers.remove': async ({ id }, ctx) => this.audited(ctx, 'server.remove', await this.fleet.remove(id), {}),
+        'servers.remove': async ({ id }, ctx) => {
+          const name = this.fleet.get(id)?.name;
+          return this.audited(ctx, 'server.remove', await this.fleet.remove(id), {}, name);
+        },
         'servers.series': ({ id, window }) => this.fleet.series(id, window),
         'log.setVerbose': ({ verbose }) => {
           this.log.setVerbose(verbose);
@@ -209,9 +212,19 @@ export class Engine implements Disposable {
   }
 
   /** Operator changes to the fleet go to the audit log with the ledger's other operator actions. */
-  private async audited<T extends { id: string }>(ctx: CallContext, action: string, result: T, details: object): Promise<T> {
+  private async audited<T extends { id: string; name?: string }>(ctx: CallContext, action: string, result: T, details: object, name = result.name): Promise<T> {
     await this.tasks?.store.appendAudit({ actor: ctx.actor, action, target: result.id, details });
+    this.operatorLine(ctx, action, `server "${name ?? result.id}" (${result.id})`, details);
     return result;
+  }
+
+  /** One engine log line per operator action, with who did it and to what (the audit log has the same, in the ledger). */
+  private operatorLine(ctx: CallContext, action: string, target: string, details: object = {}): void {
+    const extra = Object.entries(details)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(', ');
+    this.log.info(`operator "${ctx.actor}": ${action} ${target}${extra ? ` (${extra})` : ''}`);
   }
 
   private requireTasks(): TaskService {
@@ -226,18 +239,31 @@ export class Engine implements Disposable {
     return {
       'tasks.submit': (args, ctx) => t().submit(args, ctx.actor),
       'tasks.get': ({ id }) => t().get(id),
-      'tasks.list': (query) => store().listTasks(query),
+      'tasks.list': (query) => t().list(query),
       'tasks.counts': (filter) => store().countByStatus(filter),
       'tasks.workflow': async ({ id }) => {
         const workflow = await store().getWorkflow(id);
         if (!workflow) throw new EngineError('not_found', `task ${id} does not exist (it may have been purged by retention)`);
         return workflow;
       },
-      'tasks.cancel': ({ id, reason }, ctx) => t().cancel(id, reason, ctx.actor),
-      'tasks.rerun': (args, ctx) => t().rerun(args, ctx.actor),
+      'tasks.cancel': async ({ id, reason }, ctx) => {
+        const r = await t().cancel(id, reason, ctx.actor);
+        this.operatorLine(ctx, 'task.cancel', `task ${id}`, { reason, state: r.state });
+        return r;
+      },
+      'tasks.rerun': async (args, ctx) => {
+        const r = await t().rerun(args, ctx.actor);
+        this.operatorLine(ctx, 'task.rerun', `task ${args.id}`, { reason: args.reason, force: args.force, outcome: r.outcome, task: r.task.id });
+        return r;
+      },
       'tasks.output': ({ id, index, thumbnail }) => t().output(id, index, thumbnail === true),
       'locks.list': () => store().listLocks(),
-      'locks.unlock': ({ sessionId, reason, unfinished }, ctx) => t().unlock(sessionId, reason, unfinished, ctx.actor),
+      'locks.unlock': async ({ sessionId, reason, unfinished }, ctx) => {
+        const r = await t().unlock(sessionId, reason, unfinished, ctx.actor);
+        const outcomes = r.tasks.reduce<Record<string, number>>((n, x) => ({ ...n, [x.outcome]: (n[x.outcome] ?? 0) + 1 }), {});
+        this.operatorLine(ctx, 'lock.force-unlock', `session ${sessionId} on server "${this.fleet.get(r.lock.serverId)?.name ?? r.lock.serverId}"`, { reason, unfinished, tasks: outcomes });
+        return r;
+      },
       'audit.list': (args) => store().listAudit(args),
       'types.list': () => store().listTaskTypes(),
       'types.set': (policy) => t().setPolicy(policy),

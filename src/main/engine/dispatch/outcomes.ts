@@ -122,15 +122,18 @@ export class Outcomes implements DeliveryOutcomes {
     }
   }
 
-  /** Back to our queue (ahead of new tasks); the next dispatch is a new attempt with a new prompt_id. */
-  async requeue(t: LiveTask, reason: string, mayRunTwice: boolean): Promise<void> {
+  /**
+   * Back to our queue (ahead of new tasks); the next dispatch is a new attempt with a new
+   * prompt_id. `by: 'operator'` (L4) does not count against the retry limit.
+   */
+  async requeue(t: LiveTask, reason: string, mayRunTwice: boolean, by: 'server-loss' | 'operator' = 'server-loss'): Promise<void> {
     const from = t.view.serverId;
     const promptId = t.view.promptId;
     if (mayRunTwice) {
       await this.deps.table.note(t, 'warning', `may run twice: prompt ${promptId} on ${this.nameOf(from)} might still have run; requeued as a new attempt`);
       if (from && promptId) this.deps.abandoned.add(from, promptId);
     }
-    await this.deps.table.move(t, MoveTo.queued(reason));
+    await this.deps.table.move(t, MoveTo.queued(reason, by));
   }
 
   /**

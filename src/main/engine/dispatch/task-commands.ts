@@ -1,6 +1,6 @@
 import type { CancelResult, OutputFile, SettingsPatch, SubmitArgs, TaskDetail, UnlockChoice, UnlockResult } from '../../../shared/api';
 import type { ServerId, ServerView } from '../../../shared/fleet';
-import type { ComfyWorkflow, SessionId, SubmitOutcome, TaskId, TaskPolicy, TaskView } from '../../../shared/tasks';
+import type { ComfyWorkflow, LiveTaskPage, LiveTaskView, SessionId, SubmitOutcome, TaskId, TaskPolicy, TaskQuery, TaskView } from '../../../shared/tasks';
 import { EngineError } from '../core/engine-error';
 import type { ForceUnlock } from '../locks/force-unlock';
 import type { OutputStore } from '../outputs/output-store';
@@ -56,7 +56,13 @@ export class TaskCommands {
     return { task: this.live(task), attempts, events };
   }
 
-  private live(task: TaskView): TaskView & { waiting: string | null } {
+  /** A page of the ledger's tasks, each with the dispatcher's live waiting reason, as {@link get} gives it. */
+  async list(query: TaskQuery): Promise<LiveTaskPage> {
+    const page = await this.deps.store.listTasks(query);
+    return { ...page, items: page.items.map((task) => this.live(task)) };
+  }
+
+  private live(task: TaskView): LiveTaskView {
     return { ...task, waiting: this.deps.table.get(task.id)?.waiting ?? null };
   }
 

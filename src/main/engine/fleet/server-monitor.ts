@@ -133,7 +133,9 @@ export class ServerMonitor<C extends ProbeClient = ProbeClient> implements Dispo
     this.stop();
     const now = this.deps.clock.now();
     this.currentClient = this.deps.createClient(next);
-    this.patch({ health: this.health.enabled(now, next.enabled), queue: null, stats: null, lastError: null });
+    // stop() drops the old session's close event: the socket it reported is gone, not open or retrying.
+    const socket: SocketView = { state: 'closed', clientId: this.deps.clientId, connectedAt: null, lastClose: null, reconnectAttempt: 0, nextAttemptAt: null };
+    this.patch({ socket, health: this.health.enabled(now, next.enabled), queue: null, stats: null, lastError: null });
     if (next.enabled) this.start();
   }
 

@@ -6,7 +6,6 @@ import { messageOf } from '../core/error-message';
 import type { Logger } from '../core/logger';
 import type { LiveTask, TaskTable } from '../dispatch/task-table';
 import type { Store } from '../store/store';
-import { afterServerLost } from '../tasks/task-policy';
 import type { SessionLocks } from './session-locks';
 
 type UnlockedTask = UnlockResult['tasks'][number];
@@ -15,8 +14,8 @@ type UnlockedTask = UnlockResult['tasks'][number];
 export interface UnlockTaskActions {
   /** T7 cancel; null when the task is not live in this console. */
   cancel(id: TaskId, reason: string): Promise<CancelResult | null>;
-  /** Back to the queue as a new attempt; `mayRunTwice` adds the T9 warning. */
-  requeue(t: LiveTask, reason: string, mayRunTwice: boolean): Promise<void>;
+  /** Back to the queue as a new attempt; `mayRunTwice` adds the T9 warning; an operator's requeue keeps the retry budget. */
+  requeue(t: LiveTask, reason: string, mayRunTwice: boolean, by: 'operator'): Promise<void>;
   policyOf(type: string): TaskPolicy;
 }
 
@@ -61,16 +60,15 @@ export class ForceUnlock {
 
   private async requeue(id: TaskId, reason: string): Promise<UnlockedTask> {
     const r = await this.deps.table.serial(id, async (t: LiveTask): Promise<UnlockedTask> => {
-      if (t.view.status === 'queued') return { id, outcome: 'requeued', note: 'was waiting in the queue; it may now go to any server' };
-      const policy = this.deps.tasks.policyOf(t.view.type);
-      if (afterServerLost(policy, t.view) !== 'requeue') {
-        return { id, outcome: 'refused', note: `policy "${policy.type}" allows ${policy.retryLimit} requeue(s) and ${t.view.requeues} happened; left ${t.view.status}` };
-      }
+      if (t.view.status === 'queued') return { id, outcome: 'requeued', note: 'was waiting in the queue; it stays there and may go to any healthy server' };
       // Stop it where it is first, so the new attempt is the only one; if its server does not
-      // answer, the requeue carries the may-run-twice warning.
+      // answer, the requeue carries the may-run-twice warning. The operator asked for it: it is
+      // not a lost server, so the task type's retry limit neither refuses nor counts it.
       const stopped = await this.stopOnServer(t);
-      await this.deps.tasks.requeue(t, reason, !stopped);
-      return { id, outcome: 'requeued', note: stopped ? 'stopped on its server and requeued' : 'its server did not answer; requeued, it may run twice' };
+      const server = t.view.serverId ? (this.deps.fleet.get(t.view.serverId)?.name ?? t.view.serverId) : 'its server';
+      await this.deps.tasks.requeue(t, reason, !stopped, 'operator');
+      const where = `it starts again from the beginning on any healthy server, ${server} included`;
+      return { id, outcome: 'requeued', note: stopped ? `stopped on ${server} and requeued; ${where}` : `${server} did not answer; requeued, it may run twice; ${where}` };
     });
     return r ?? { id, outcome: 'refused', note: 'not live in this console (another console holds it, or it just ended)' };
   }

@@ -66,8 +66,9 @@ export function applyEvent(task: TaskView | null, event: TaskEvent): TaskView {
     case 'interrupted':
       return { ...base, status: 'interrupted', error: { code: 'interrupted', message: event.reason }, endedAt: event.at };
     case 'queued':
-      // The attempt stays counted; the server and prompt of the next one are not known yet.
-      return { ...base, status: 'queued', serverId: null, promptId: null, dispatchedAt: null, startedAt: null, progress: null, requeues: task.requeues + 1 };
+      // The attempt stays counted; the server and prompt of the next one are not known yet. An
+      // operator's requeue (L4) is not a lost server and leaves the retry budget alone.
+      return { ...base, status: 'queued', serverId: null, promptId: null, dispatchedAt: null, startedAt: null, progress: null, requeues: task.requeues + (event.operator ? 0 : 1) };
   }
 }
 

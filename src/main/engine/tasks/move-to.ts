@@ -19,8 +19,11 @@ export const MoveTo = {
   failed: (error: TaskError): TaskChange => ({ to: 'failed', error }),
   cancelled: (reason: string): TaskChange => ({ to: 'cancelled', reason }),
   interrupted: (reason: string): TaskChange => ({ to: 'interrupted', reason }),
-  /** Requeue: back to the console's queue; the next dispatch is a new attempt (T9, L4). */
-  queued: (reason: string): TaskChange => ({ to: 'queued', reason }),
+  /**
+   * Requeue: back to the console's queue; the next dispatch is a new attempt (T9, L4). An
+   * operator's requeue (L4) is marked so it does not count against the retry limit.
+   */
+  queued: (reason: string, by: 'server-loss' | 'operator' = 'server-loss'): TaskChange => (by === 'operator' ? { to: 'queued', reason, operator: true } : { to: 'queued', reason }),
 } as const;
 
 /**

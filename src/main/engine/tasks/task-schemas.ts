@@ -51,7 +51,7 @@ export const taskChangeSchema = z.discriminatedUnion('to', [
   z.strictObject({ to: z.literal('failed'), error: taskErrorSchema }),
   z.strictObject({ to: z.literal('cancelled'), reason }),
   z.strictObject({ to: z.literal('interrupted'), reason }),
-  z.strictObject({ to: z.literal('queued'), reason }),
+  z.strictObject({ to: z.literal('queued'), reason, operator: z.literal(true).optional() }),
 ]) satisfies z.ZodType<TaskChange>;
 
 const from = taskStatusSchema;
@@ -62,7 +62,7 @@ const transitionBodySchema = z.discriminatedUnion('to', [
   z.strictObject({ kind: z.literal('transition'), from, to: z.literal('failed'), error: taskErrorSchema }),
   z.strictObject({ kind: z.literal('transition'), from, to: z.literal('cancelled'), reason: z.string() }),
   z.strictObject({ kind: z.literal('transition'), from, to: z.literal('interrupted'), reason: z.string() }),
-  z.strictObject({ kind: z.literal('transition'), from, to: z.literal('queued'), reason: z.string() }),
+  z.strictObject({ kind: z.literal('transition'), from, to: z.literal('queued'), reason: z.string(), operator: z.literal(true).optional() }),
 ]);
 
 /** The `data` column of an event row: the event without its id, task, time and version. */

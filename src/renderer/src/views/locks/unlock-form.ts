@@ -2,7 +2,12 @@ import type { CommandArgs, UnlockChoice } from '../../../../shared/api';
 
 /** L4: what happens to the session's unfinished tasks, in one line each (shown in the dialog). */
 export const UNLOCK_CHOICES: { value: UnlockChoice; label: string; explain: string }[] = [
-  { value: 'requeue', label: 'Requeue', explain: 'Put them back in the queue; any healthy server may take them (a task its server did not confirm stopping may run twice).' },
+  {
+    value: 'requeue',
+    label: 'Requeue',
+    explain:
+      'Stop them and put them back in the queue: each starts again from the beginning on whichever healthy server takes it, the server it was on included (the session then locks there again). An operator requeue does not count against the task type’s retry limit. A task its server did not confirm stopping may run twice.',
+  },
   { value: 'cancel', label: 'Cancel', explain: 'Cancel them; a running one is asked to stop on its server.' },
   { value: 'leave', label: 'Leave', explain: 'Only break the lock; the tasks stay as they are, and the session’s next task may go to another server.' },
 ];

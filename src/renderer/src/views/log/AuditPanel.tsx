@@ -7,6 +7,7 @@ import { Ago } from '../../components/RelativeTime';
 import { taskHref } from '../../routing/route';
 import { useEngineOpens } from '../../sync/use-engine';
 import { formatClock } from '../../time/format';
+import { detailPairs, matchesAudit } from './audit-format';
 import { targetIsTask } from './log-merge';
 
 const PAGE = 50;
@@ -21,6 +22,8 @@ export function AuditPanel() {
   // Busy from the start: the first page is fetched on mount.
   const [busy, setBusy] = useState(true);
   const opens = useEngineOpens();
+  const [filter, setFilter] = useState('');
+  const shown = items.filter((e) => matchesAudit(e, filter));
 
   /** What a page's answer does: a first page replaces the list (refresh), a later one appends older entries. */
   const apply = useCallback((from: string | null, r: Result<AuditPage>): void => {
@@ -66,8 +69,16 @@ export function AuditPanel() {
           {error.message}
         </p>
       )}
+      <label className="audit-filter">
+        <span className="muted">Filter the loaded entries (action, target, actor, reason, details)</span>
+        <input className="input" type="search" data-testid="audit-filter" placeholder="e.g. task.cancel or a session id" value={filter} onChange={(e) => setFilter(e.target.value)} />
+      </label>
       {items.length === 0 && !busy ? (
         <p className="muted">No operator actions recorded yet.</p>
+      ) : shown.length === 0 ? (
+        <p className="muted" data-testid="audit-no-match">
+          No loaded entry matches “{filter}”.
+        </p>
       ) : (
         <table className="data-table audit-table" data-testid="audit-table">
           <thead>
@@ -81,7 +92,7 @@ export function AuditPanel() {
             </tr>
           </thead>
           <tbody>
-            {items.map((e) => (
+            {shown.map((e) => (
               <AuditRow key={e.id} entry={e} />
             ))}
           </tbody>
@@ -97,7 +108,7 @@ export function AuditPanel() {
 }
 
 function AuditRow({ entry }: { entry: AuditEntry }) {
-  const details = entry.details === null || entry.details === undefined ? '' : JSON.stringify(entry.details);
+  const details = detailPairs(entry.details);
   return (
     <tr data-testid="audit-row" data-action={entry.action} data-target={entry.target}>
       <td title={new Date(entry.at).toISOString()}>
@@ -109,8 +120,19 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
       </td>
       <td>{targetIsTask(entry.action) ? <a href={taskHref(entry.target)}>{entry.target}</a> : entry.target}</td>
       <td>{entry.reason ?? <span className="muted">—</span>}</td>
-      <td className="audit-details" title={details}>
-        <code>{details}</code>
+      <td className="audit-details" data-testid="audit-details">
+        {details.length === 0 ? (
+          <span className="muted">—</span>
+        ) : (
+          <dl className="audit-pairs">
+            {details.map((p) => (
+              <div key={p.key} data-key={p.key}>
+                <dt>{p.key}</dt>
+                <dd>{p.value}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
       </td>
     </tr>
   );
