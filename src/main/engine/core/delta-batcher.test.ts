@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeltaBatch, ServerView } from '../../../shared/fleet';
 import { DeltaBatcher } from './delta-batcher';
-import { ManualClock } from '../../../../test/support/manual-clock';
+import { ManualClock } from '../../../../harness/manual-clock';
 import { serverView, withQueue } from '../../../../test/support/server-view';
 
 const server = (id: string, total: number): ServerView => withQueue(serverView(id, { name: id }), Math.min(1, total), Math.max(0, total - 1), 0);

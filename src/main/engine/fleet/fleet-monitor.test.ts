@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { until } from '../../../../test/support/until';
 import type { FleetDelta, ServerConfig } from '../../../shared/fleet';
-import { ManualClock } from '../../../../test/support/manual-clock';
+import { ManualClock } from '../../../../harness/manual-clock';
 import { EngineError } from '../core/engine-error';
 import { createLogger } from '../core/logger';
 import type { FleetMonitorDeps, ServerChange } from './fleet-monitor';
