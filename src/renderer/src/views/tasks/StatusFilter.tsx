@@ -1,12 +1,12 @@
-import type { TaskStatus } from '../../../../shared/tasks';
+import type { TaskCountScope, TaskStatus } from '../../../../shared/tasks';
 import { ALL_STATUSES } from './task-filters';
 import { statusTone } from './task-status';
-import { useScopedCounts, type CountScope } from './use-scoped-counts';
+import { useScopedCounts } from './use-scoped-counts';
 
 interface Props {
   selected: TaskStatus[];
   /** The other filters the counts follow: server, type, session and the search. */
-  scope: CountScope;
+  scope: TaskCountScope;
   onChange(statuses: TaskStatus[]): void;
 }
 

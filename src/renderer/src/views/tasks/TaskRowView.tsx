@@ -11,8 +11,6 @@ import type { TaskRow } from './task-rows';
 
 interface Props {
   row: TaskRow;
-  /** Why a queued row still waits: its own live reason, or the one asked for a ledger row. */
-  waiting: string | null;
   /** The table's clock: one ticker for all ages, not a subscription per cell. */
   now: number;
   serverName: string | null;
@@ -25,9 +23,9 @@ interface Props {
 }
 
 /** What a row shows between server and attempts: progress while running, the reason while waiting. */
-function StateDetail({ row, waiting }: { row: TaskRow; waiting: string | null }) {
+function StateDetail({ row }: { row: TaskRow }) {
   if (row.status === 'running' && row.progress) return <ProgressBar value={row.progress.value} max={row.progress.max} label={`progress of task ${row.id}`} />;
-  if (row.status === 'queued' && waiting) return <span className="cell-waiting" data-testid="task-waiting" title={waiting}>{waiting}</span>;
+  if (row.status === 'queued' && row.waiting) return <span className="cell-waiting" data-testid="task-waiting" title={row.waiting}>{row.waiting}</span>;
   // A cancel's reason is not an error: red only for a failure.
   if (row.error) return <span className={row.status === 'failed' ? 'cell-error' : 'cell-note'} title={row.error.message}>{row.error.message}</span>;
   return null;
@@ -47,7 +45,7 @@ function AgoText({ at, now }: { at: number; now: number }) {
  * the reducer keeps the identity of tasks a batch did not touch, so a live update or a scroll
  * re-renders only the rows that changed (and all of them once a second, for their ages).
  */
-export const TaskRowView = memo(function TaskRowView({ row, waiting, now, serverName, selected, selectionLocked, onToggle, onCancel, onRerun }: Props) {
+export const TaskRowView = memo(function TaskRowView({ row, now, serverName, selected, selectionLocked, onToggle, onCancel, onRerun }: Props) {
   const open = () => navigate({ view: 'task', id: row.id });
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     // Only the row itself: Enter on a button inside it does that button's job.
@@ -87,7 +85,7 @@ export const TaskRowView = memo(function TaskRowView({ row, waiting, now, server
       <span role="cell" title={row.key ?? ''}>{row.key ?? <span className="muted">—</span>}</span>
       <span role="cell" title={row.serverId ?? ''}>{serverName ?? row.serverId ?? <span className="muted">—</span>}</span>
       <span role="cell" className="cell-state">
-        <StateDetail row={row} waiting={waiting} />
+        <StateDetail row={row} />
       </span>
       <span role="cell" className="num">{row.attempt}</span>
       <span role="cell" className="muted">

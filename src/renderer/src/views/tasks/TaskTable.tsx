@@ -3,7 +3,6 @@ import type { TaskId } from '../../../../shared/tasks';
 import { useNow } from '../../time/use-now';
 import { TaskRowView } from './TaskRowView';
 import type { TaskRow } from './task-rows';
-import { useWaitingReasons } from './use-waiting-reasons';
 import { computeWindow, nearEnd } from './virtual-window';
 
 export const ROW_HEIGHT = 34;
@@ -93,8 +92,6 @@ export const TaskTable = memo(function TaskTable({ rows, added, resetKey, server
 
   const win = computeWindow(first * ROW_HEIGHT, height - HEADER_HEIGHT, ROW_HEIGHT, rows.length, OVERSCAN);
   const wantMore = nearEnd(win, rows.length, PREFETCH_ROWS);
-  const onScreen = rows.slice(win.start, win.end);
-  const reasons = useWaitingReasons(onScreen);
   useEffect(() => {
     if (wantMore) onNearEnd();
   }, [wantMore, rows.length, onNearEnd]);
@@ -110,12 +107,10 @@ export const TaskTable = memo(function TaskTable({ rows, added, resetKey, server
       </div>
       <div className="task-spacer" style={{ height: win.totalHeight }}>
         <div className="task-block" style={{ transform: `translateY(${win.offsetTop}px)` }}>
-          {onScreen.map((row) => (
+          {rows.slice(win.start, win.end).map((row) => (
             <TaskRowView
               key={row.id}
               row={row}
-              // The row's own reason (live) wins; a ledger row's is asked of the engine.
-              waiting={row.waiting !== undefined ? row.waiting : (reasons.get(row.id) ?? null)}
               now={now}
               serverName={row.serverId ? (serverNames[row.serverId] ?? null) : null}
               selected={isSelected(row.id)}

@@ -17,7 +17,7 @@ export function newerFirst(a: TaskView, b: TaskView): number {
  * Live tasks older than the newest page row are not added: the pages already answered for that range.
  * `added` counts the live rows put on top (the view keeps its scroll position by that many rows).
  */
-export function mergeRows(pages: readonly TaskView[], live: readonly LiveTaskView[], filters: TaskFilters): { rows: TaskRow[]; added: number } {
+export function mergeRows(pages: readonly TaskRow[], live: readonly LiveTaskView[], filters: TaskFilters): { rows: TaskRow[]; added: number } {
   const liveById = new Map<TaskId, LiveTaskView>();
   for (const task of live) liveById.set(task.id, task);
   const seen = new Set<TaskId>();
@@ -42,7 +42,7 @@ export function mergeRows(pages: readonly TaskView[], live: readonly LiveTaskVie
 }
 
 /** Appends a fetched page to the ones before it, dropping rows already there (a task created between two fetches shifts no cursor, but be safe). */
-export function appendPage(pages: readonly TaskView[], page: readonly TaskView[]): TaskView[] {
+export function appendPage<T extends TaskView>(pages: readonly T[], page: readonly T[]): T[] {
   const ids = new Set(pages.map((t) => t.id));
   return [...pages, ...page.filter((t) => !ids.has(t.id))];
 }

@@ -5,14 +5,12 @@ import { selectCounts } from '../../store/fleet/slices/live/selectors';
 import { useFleetStore } from '../../store/fleet/store';
 import { useEngineOpens } from '../../sync/use-engine';
 
-export type CountScope = TaskCountScope;
-
 /**
  * Tasks per status within the server/type/session filters and the search. Unscoped, the engine's
  * pushed counts; scoped, the ledger's, asked again whenever the pushed counts move (at most once
  * a second).
  */
-export function useScopedCounts(scope: CountScope): TaskCounts | null {
+export function useScopedCounts(scope: TaskCountScope): TaskCounts | null {
   const api = useFleetApi();
   const all = useFleetStore(selectCounts);
   const opens = useEngineOpens();

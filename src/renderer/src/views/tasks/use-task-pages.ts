@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiError, Result } from '../../../../shared/api';
-import type { TaskPage, TaskQuery, TaskView } from '../../../../shared/tasks';
+import type { LiveTaskPage, LiveTaskView, TaskQuery } from '../../../../shared/tasks';
 import { useFleetApi } from '../../components/api-context';
 import { engineOpensNow, useReissueOnOpen, type Stall } from '../../sync/use-engine';
 import { filtersKey, type TaskFilters } from './task-filters';
@@ -11,7 +11,8 @@ export const PAGE_SIZE = 200;
 interface Pages {
   /** The filters these pages answer; pages of other filters are never shown. */
   key: string;
-  items: TaskView[];
+  /** Rows as `tasks.list` answers them: each with its live waiting reason. */
+  items: LiveTaskView[];
   total: number | null;
   done: boolean;
   loading: boolean;
@@ -46,7 +47,7 @@ export function useTaskPages(filters: TaskFilters) {
   const request = useCallback((after: string | null) => api.call('tasks.list', { ...base, limit: PAGE_SIZE, ...(after ? { cursor: after } : {}) }), [api, base]);
 
   const apply = useCallback(
-    (after: string | null, gen: number, opens: number, result: Result<TaskPage>) => {
+    (after: string | null, gen: number, opens: number, result: Result<LiveTaskPage>) => {
       if (gen !== generation.current) return;
       if (!result.ok && result.error.code === 'disconnected') {
         // Not answered, only not sent (the view opened before the link did, or it dropped):
