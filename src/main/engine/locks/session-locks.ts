@@ -3,6 +3,7 @@ import type { LockView, SessionId } from '../../../shared/tasks';
 import type { Clock, TimerHandle } from '../core/clock';
 import type { Disposable } from '../core/disposable';
 import { Emitter } from '../core/emitter';
+import { messageOf } from '../core/error-message';
 import type { Logger } from '../core/logger';
 import type { Store } from '../store/store';
 import type { TaskTable } from '../dispatch/task-table';
@@ -15,6 +16,8 @@ export interface LockOptions {
   /** L3: a lock whose running task sent no event this long is `stuck`. */
   stallMs: number;
 }
+
+const SWEEP_FAILURE_RELOG_MS = 10 * 60_000;
 
 export const DEFAULT_LOCK_OPTIONS: LockOptions = { sweepMs: 30_000, unhealthyGraceMs: 60_000, stallMs: 10 * 60_000 };
 
@@ -49,6 +52,8 @@ export class SessionLocks implements Disposable {
   private readonly onChangeEmitter = new Emitter<LockChange>();
   readonly onChange = this.onChangeEmitter.event;
   private disposed = false;
+  /** The last sweep failure logged, and when. */
+  private sweepFailure: { why: string; at: number } | null = null;
 
   constructor(private readonly deps: SessionLocksDeps) {
     this.opts = { ...DEFAULT_LOCK_OPTIONS, ...deps.options };
@@ -187,7 +192,15 @@ export class SessionLocks implements Disposable {
     if (this.disposed) return;
     this.timer = this.deps.clock.setTimeout(() => {
       this.sweep()
-        .catch((err: unknown) => this.deps.log.info(`lock sweep failed: ${err instanceof Error ? err.message : String(err)}`))
+        .catch((err: unknown) => {
+          // A lasting cause (an unwritable ledger) is logged once per ten minutes, not once per sweep.
+          const why = messageOf(err);
+          const now = this.deps.clock.now();
+          if (why !== this.sweepFailure?.why || now - this.sweepFailure.at >= SWEEP_FAILURE_RELOG_MS) {
+            this.deps.log.info(`lock sweep failed: ${why}`);
+            this.sweepFailure = { why, at: now };
+          }
+        })
         .finally(() => this.scheduleSweep());
     }, this.opts.sweepMs);
   }
