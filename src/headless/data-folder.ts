@@ -7,7 +7,7 @@ export const SERVE_DATA_DIR = '.data';
  * ports: in the folder `serve` uses they would come back on its next start as dead servers
  * nobody there added, and the demo's trickle of tasks would fill its task ledger (M3).
  */
-export const DEMO_DATA_DIR = '.data-demo';
+const DEMO_DATA_DIR = '.data-demo';
 
 /** The default data folder of a start; an explicit `--data` is taken as it is elsewhere. */
 export function defaultDataDir(args: { demo: boolean }): string {

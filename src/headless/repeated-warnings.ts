@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '../main/engine/core/clock';
 
 /** Repeats of one cause within this window are counted, not logged (default 10 s). */
-export const DEFAULT_WARN_INTERVAL_MS = 10_000;
+const DEFAULT_WARN_INTERVAL_MS = 10_000;
 
 export interface RepeatedWarningsOptions {
   log: (line: string) => void;

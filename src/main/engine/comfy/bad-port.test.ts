@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { failure } from '../../../../test/support/http-failure';
 import { ComfyClient } from './comfy-client';
-import { ComfyHttpError } from './errors';
 import { callHttp } from './http-json';
 
 /**
@@ -8,15 +8,6 @@ import { callHttp } from './http-json';
  * opens a socket. Nothing leaves 127.0.0.1 here: the refusal happens inside the client, and a
  * port that were not refused would only meet a closed port on loopback.
  */
-async function failure(p: Promise<unknown>): Promise<ComfyHttpError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ComfyHttpError);
-  return err as ComfyHttpError;
-}
-
 describe('a port the HTTP client refuses (F1, F2, T4)', () => {
   it.each([9, 1])('F2: a probe of http://127.0.0.1:%i says the client refuses the port before connecting, that nothing was sent, and to use another port', async (port) => {
     const client = new ComfyClient({ server: 'gpu-bad-port', baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 10_000 });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { modelFreeWorkflow, startSim, txt2imgWorkflow, type SimOptions, type SimServer } from '../../../../sim/src';
+import { failure } from '../../../../test/support/http-failure';
 import { until } from '../../../../test/support/until';
 import { ComfyClient } from './comfy-client';
 import type { HistoryEntry } from './comfy-schemas';
-import { ComfyHttpError, PromptRejectedError } from './errors';
+import type { ComfyHttpError } from './errors';
+import { PromptRejectedError } from './errors';
 
 const SERVER = 'gpu-sim';
 const CLIENT_ID = 'comfyfleet-test';
@@ -25,16 +27,6 @@ async function finished(client: ComfyClient, promptId: string): Promise<HistoryE
   let entry: HistoryEntry | null = null;
   await until(async () => (entry = await client.history(promptId)) !== null, `history of ${promptId}`);
   return entry as unknown as HistoryEntry;
-}
-
-/** Resolves with the error a call rejects with; fails the test if it resolves. */
-async function failure(p: Promise<unknown>): Promise<ComfyHttpError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ComfyHttpError);
-  return err as ComfyHttpError;
 }
 
 describe('ComfyClient against the simulator (happy paths)', () => {

@@ -64,8 +64,7 @@ export class Submission implements SubmissionPort {
         (r) => r ?? 'committed',
         (err: unknown) => {
           // An unwritable ledger is logged by the backoff, once per cause, not once per task and try.
-          if (!progress.dispatched && this.deps.ledger.failed(err)) return null;
-          log.info(`task ${id}: dispatch to ${this.nameOf(serverId)} failed: ${messageOf(err)}`);
+          if (progress.dispatched || !this.deps.ledger.failed(err)) log.info(`task ${id}: dispatch to ${this.nameOf(serverId)} failed: ${messageOf(err)}`);
           return null;
         },
       );

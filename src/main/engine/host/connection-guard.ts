@@ -17,9 +17,9 @@ import type { Socket } from 'node:net';
  */
 
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_CONNECTIONS = 256;
+const DEFAULT_MAX_CONNECTIONS = 256;
 /** Of the cap, the part idle or still-sending sockets may hold; the rest is for requests in progress. */
-export const IDLE_SHARE = 0.75;
+const IDLE_SHARE = 0.75;
 
 /** Options for `createServer`: the timeouts, and a check interval that matches them. */
 export function serverTimeouts(headersTimeoutMs: number, requestTimeoutMs: number): ServerOptions {
@@ -33,8 +33,6 @@ export function serverTimeouts(headersTimeoutMs: number, requestTimeoutMs: numbe
 export interface ConnectionGuard {
   /** A socket taken over by an upgrade (WebSocket): no longer idle, never again an HTTP request. */
   claim(socket: Socket): void;
-  /** Sockets currently counted as idle (for tests and diagnostics). */
-  readonly idle: number;
 }
 
 /** Caps `server` at `maxConnections`, of which idle or slow sockets may hold {@link IDLE_SHARE}. */
@@ -73,9 +71,6 @@ export function guardConnections(server: Server, maxConnections: number = DEFAUL
   return {
     claim: (socket) => {
       idle.delete(socket);
-    },
-    get idle() {
-      return idle.size;
     },
   };
 }
